@@ -1,0 +1,83 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Every dependency here is rebuilt from scratch on each CI run (2 cores): keep the list short.
+let package = Package(
+    name: "SparkLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sparkledger", targets: ["sparkledger"]),
+        .library(name: "SparkLedgerCore", targets: ["SparkLedgerCore"]),
+        .library(name: "SparkLedgerStorage", targets: ["SparkLedgerStorage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // Pure: events, validation, the fold, cost, aggregates. No I/O, no clock, no randomness.
+        .target(name: "SparkLedgerCore"),
+
+        // System libraries: module map + pkg-config, nothing else.
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+
+        // NDJSON / zstd streams and replay segments.
+        .target(name: "SparkLedgerArchive", dependencies: ["CZstd", "SparkLedgerCore"]),
+
+        // The event store and its read models over SQLite (GRDB).
+        .target(
+            name: "SparkLedgerStorage",
+            dependencies: [
+                "SparkLedgerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+
+        // Deterministic synthetic histories for the demo, the tests and the benchmarks.
+        .target(name: "SparkLedgerSynthetic", dependencies: ["SparkLedgerCore"]),
+
+        // Files -> validated batches -> store: the ingest pipeline.
+        .target(
+            name: "SparkLedgerIngest",
+            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage"]
+        ),
+
+        // The command line: the only place that parses flags.
+        .executableTarget(
+            name: "sparkledger",
+            dependencies: [
+                "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage",
+                "SparkLedgerSynthetic", "SparkLedgerIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Helpers shared by the test targets (temporary directories, running the CLI).
+        .target(name: "SparkLedgerTestSupport", path: "Tests/SparkLedgerTestSupport"),
+        // Phase-by-phase timings of ingest and replay, for scripts/benchmark (release builds only).
+        .executableTarget(
+            name: "sparkledger-benchmark",
+            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerIngest"]
+        ),
+        .testTarget(name: "SparkLedgerCoreTests", dependencies: ["SparkLedgerCore"]),
+        .testTarget(name: "SparkLedgerArchiveTests", dependencies: ["SparkLedgerArchive", "SparkLedgerTestSupport"]),
+        .testTarget(
+            name: "SparkLedgerStorageTests",
+            dependencies: [
+                "SparkLedgerStorage", "SparkLedgerSynthetic", "SparkLedgerIngest", "SparkLedgerArchive", "SparkLedgerTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(name: "SparkLedgerSyntheticTests", dependencies: ["SparkLedgerSynthetic"]),
+        .testTarget(
+            name: "SparkLedgerEndToEndTests",
+            dependencies: ["sparkledger", "SparkLedgerCore", "SparkLedgerTestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

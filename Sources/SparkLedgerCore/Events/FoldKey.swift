@@ -1,0 +1,61 @@
+/// Where an event falls in its execution's fold: `(timestamp, rank, event_id)` (contract §5).
+/// Event ids compare by their UTF-8 bytes, so the order is the same on every machine.
+public struct FoldKey: Sendable, Hashable, Comparable {
+    public var timestamp: Int64
+    public var rank: Int
+    public var eventID: String
+
+    public init(timestamp: Int64, rank: Int, eventID: String) {
+        self.timestamp = timestamp
+        self.rank = rank
+        self.eventID = eventID
+    }
+
+    public static func < (lhs: FoldKey, rhs: FoldKey) -> Bool {
+        if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+        return UTF8Order.precedes(lhs.eventID, rhs.eventID)
+    }
+}
+
+extension ExecutionEvent {
+    /// Fold order without building keys (sorting compares often).
+    public static func foldOrder(_ lhs: ExecutionEvent, _ rhs: ExecutionEvent) -> Bool {
+        if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
+        let left = lhs.type.foldRank
+        let right = rhs.type.foldRank
+        if left != right { return left < right }
+        return UTF8Order.precedes(lhs.eventID, rhs.eventID)
+    }
+
+    /// Whether this event sorts after `key`.
+    public func sortsAfter(_ key: FoldKey) -> Bool {
+        if timestamp != key.timestamp { return timestamp > key.timestamp }
+        let rank = type.foldRank
+        if rank != key.rank { return rank > key.rank }
+        return UTF8Order.precedes(key.eventID, eventID)
+    }
+}
+
+/// Byte-wise order of strings' UTF-8 (not Swift's Unicode-aware `<`), fast for native strings.
+public enum UTF8Order {
+    public static func precedes(_ lhs: String, _ rhs: String) -> Bool {
+        let fast = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in compare(left, right) < 0 }
+        }
+        if let fast, let result = fast { return result }
+        return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+
+    static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = min(left.count, right.count)
+        var index = 0
+        while index < count {
+            let a = left[index]
+            let b = right[index]
+            if a != b { return a < b ? -1 : 1 }
+            index += 1
+        }
+        return left.count - right.count
+    }
+}

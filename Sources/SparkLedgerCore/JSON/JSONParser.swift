@@ -1,0 +1,344 @@
+/// Why a text is not one JSON document. `offset` is the byte where parsing stopped.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var offset: Int
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes.
+///
+/// Strict because the quarantine must be predictable: invalid UTF-8, duplicate keys, trailing
+/// commas, comments, leading zeros, NaN and trailing garbage are all errors. Nesting is limited
+/// so that hostile input cannot exhaust the stack.
+public struct JSONParser {
+    public static let maximumDepth = 64
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer: buffer) }
+        }
+        return try result.get()
+    }
+
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer: buffer) }
+        }
+        return try result.get()
+    }
+
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.position == parser.end else {
+            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
+        }
+        return value
+    }
+
+    private let base: UnsafePointer<UInt8>?
+    private let end: Int
+    private var position = 0
+
+    private init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        base = buffer.baseAddress
+        end = buffer.count
+    }
+
+    @inline(__always) private func byte(at index: Int) -> UInt8 {
+        // Callers check index < end first; base is non-nil whenever end > 0.
+        base.unsafelyUnwrapped[index]
+    }
+
+    private func error(_ message: String) -> JSONParseError {
+        JSONParseError(message: message, offset: position)
+    }
+
+    private func describeCurrent() -> String {
+        guard position < end else { return "end of input" }
+        let value = byte(at: position)
+        if value >= 0x21 && value < 0x7F { return "character '\(Character(Unicode.Scalar(value)))'" }
+        return "byte 0x\(String(value, radix: 16, uppercase: true))"
+    }
+
+    private mutating func skipWhitespace() {
+        while position < end {
+            switch byte(at: position) {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard position < end else { throw error("unexpected end of input") }
+        switch byte(at: position) {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default: throw error("unexpected \(describeCurrent())")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+        let count = literal.utf8CodeUnitCount
+        guard end - position >= count else { throw error("unexpected end of input") }
+        let expected = literal.utf8Start
+        for index in 0..<count where byte(at: position + index) != expected[index] {
+            throw error("unexpected \(describeCurrent())")
+        }
+        position += count
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        position += 1  // {
+        var members: [JSONObject.Member] = []
+        skipWhitespace()
+        if position < end && byte(at: position) == UInt8(ascii: "}") {
+            position += 1
+            return .object(JSONObject(members))
+        }
+        var seenKeys: Set<String>? = nil
+        while true {
+            skipWhitespace()
+            guard position < end, byte(at: position) == UInt8(ascii: "\"") else {
+                throw error("expected a string key, found \(describeCurrent())")
+            }
+            let keyOffset = position
+            let key = try parseString()
+            if members.count < 16 {
+                if members.contains(where: { $0.key == key }) {
+                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+                }
+            } else {
+                if seenKeys == nil { seenKeys = Set(members.map(\.key)) }
+                if seenKeys?.insert(key).inserted == false {
+                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+                }
+            }
+            skipWhitespace()
+            guard position < end, byte(at: position) == UInt8(ascii: ":") else {
+                throw error("expected ':' after key \"\(key)\", found \(describeCurrent())")
+            }
+            position += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            members.append(JSONObject.Member(key, value))
+            skipWhitespace()
+            guard position < end else { throw error("unexpected end of input in an object") }
+            switch byte(at: position) {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"): position += 1; return .object(JSONObject(members))
+            default: throw error("expected ',' or '}' in an object, found \(describeCurrent())")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        position += 1  // [
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if position < end && byte(at: position) == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            guard position < end else { throw error("unexpected end of input in an array") }
+            switch byte(at: position) {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"): position += 1; return .array(elements)
+            default: throw error("expected ',' or ']' in an array, found \(describeCurrent())")
+            }
+        }
+    }
+
+    // MARK: strings
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        position += 1  // opening quote
+        let start = position
+        // Fast path: plain ASCII without escapes needs no copy and no validation.
+        while position < end {
+            let value = byte(at: position)
+            if value == UInt8(ascii: "\"") {
+                let string = String(decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self)
+                position += 1
+                return string
+            }
+            if value == UInt8(ascii: "\\") || value < 0x20 || value >= 0x80 { break }
+            position += 1
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(position - start + 16)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start))
+        while position < end {
+            let value = byte(at: position)
+            switch value {
+            case UInt8(ascii: "\""):
+                position += 1
+                return String(decoding: bytes, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try parseEscape(into: &bytes)
+            case 0..<0x20:
+                throw error("unescaped control character 0x\(String(value, radix: 16)) in a string")
+            case 0x80...:
+                try copyMultiByteScalar(into: &bytes)
+            default:
+                bytes.append(value)
+                position += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func parseEscape(into bytes: inout [UInt8]) throws(JSONParseError) {
+        position += 1  // backslash
+        guard position < end else { throw error("unterminated escape") }
+        let escape = byte(at: position)
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""): bytes.append(0x22)
+        case UInt8(ascii: "\\"): bytes.append(0x5C)
+        case UInt8(ascii: "/"): bytes.append(0x2F)
+        case UInt8(ascii: "b"): bytes.append(0x08)
+        case UInt8(ascii: "f"): bytes.append(0x0C)
+        case UInt8(ascii: "n"): bytes.append(0x0A)
+        case UInt8(ascii: "r"): bytes.append(0x0D)
+        case UInt8(ascii: "t"): bytes.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard end - position >= 6, byte(at: position) == UInt8(ascii: "\\"), byte(at: position + 1) == UInt8(ascii: "u") else {
+                    throw error("unpaired high surrogate \\u\(String(scalar, radix: 16))")
+                }
+                position += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate \\u\(String(low, radix: 16))") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw error("unpaired low surrogate \\u\(String(scalar, radix: 16))")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid code point") }
+            bytes.append(contentsOf: String(Character(unicode)).utf8)
+        default:
+            position -= 1
+            throw error("invalid escape \\\(describeCurrent())")
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard end - position >= 4 else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let digit = byte(at: position)
+            let nibble: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = digit - UInt8(ascii: "A") + 10
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt32(nibble)
+            position += 1
+        }
+        return value
+    }
+
+    /// Validates one UTF-8 encoded scalar (no overlongs, no surrogates, ≤ U+10FFFF) and copies it.
+    private mutating func copyMultiByteScalar(into bytes: inout [UInt8]) throws(JSONParseError) {
+        let lead = byte(at: position)
+        let length: Int
+        var lowerBound: UInt8 = 0x80
+        var upperBound: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lowerBound = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upperBound = 0x9F
+        case 0xF0: length = 4; lowerBound = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upperBound = 0x8F
+        default: throw error("invalid UTF-8 byte 0x\(String(lead, radix: 16, uppercase: true))")
+        }
+        guard end - position >= length else { throw error("truncated UTF-8 sequence") }
+        let second = byte(at: position + 1)
+        guard second >= lowerBound && second <= upperBound else { throw error("invalid UTF-8 sequence") }
+        for index in 2..<max(2, length) {
+            let continuation = byte(at: position + index)
+            guard continuation & 0xC0 == 0x80 else { throw error("invalid UTF-8 sequence") }
+        }
+        for index in 0..<length { bytes.append(byte(at: position + index)) }
+        position += length
+    }
+
+    // MARK: numbers
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = position
+        var negative = false
+        if byte(at: position) == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        guard position < end, isDigit(byte(at: position)) else { throw error("expected a digit") }
+        var magnitude: UInt64 = 0
+        var overflow = false
+        if byte(at: position) == UInt8(ascii: "0") {
+            position += 1
+            if position < end && isDigit(byte(at: position)) { throw error("leading zero in a number") }
+        } else {
+            while position < end, isDigit(byte(at: position)) {
+                let digit = UInt64(byte(at: position) - UInt8(ascii: "0"))
+                let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(digit)
+                if o1 || o2 { overflow = true }
+                magnitude = sum
+                position += 1
+            }
+        }
+        var isIntegerLiteral = true
+        if position < end && byte(at: position) == UInt8(ascii: ".") {
+            isIntegerLiteral = false
+            position += 1
+            guard position < end, isDigit(byte(at: position)) else { throw error("expected a digit after '.'") }
+            while position < end, isDigit(byte(at: position)) { position += 1 }
+        }
+        if position < end && (byte(at: position) == UInt8(ascii: "e") || byte(at: position) == UInt8(ascii: "E")) {
+            isIntegerLiteral = false
+            position += 1
+            if position < end && (byte(at: position) == UInt8(ascii: "+") || byte(at: position) == UInt8(ascii: "-")) { position += 1 }
+            guard position < end, isDigit(byte(at: position)) else { throw error("expected a digit in the exponent") }
+            while position < end, isDigit(byte(at: position)) { position += 1 }
+        }
+        if isIntegerLiteral && !overflow {
+            if negative {
+                if magnitude <= UInt64(Int64.max) { return .int(-Int64(magnitude)) }
+                if magnitude == UInt64(Int64.max) + 1 { return .int(Int64.min) }
+            } else if magnitude <= UInt64(Int64.max) {
+                return .int(Int64(magnitude))
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw JSONParseError(message: "number \(text) is out of range", offset: start)
+        }
+        return .number(value)
+    }
+
+    @inline(__always) private func isDigit(_ value: UInt8) -> Bool {
+        value >= UInt8(ascii: "0") && value <= UInt8(ascii: "9")
+    }
+}

@@ -1,0 +1,169 @@
+/// Writes JSON text without whitespace.
+///
+/// `.canonical` sorts object keys by their UTF-8 bytes, so two equal `JSONValue`s always give the
+/// same bytes: the store compares duplicates and computes digests on this form. `.documentOrder`
+/// keeps members as they are, for output meant for people (snapshot keys in the contract's order).
+public struct JSONWriter {
+    public enum KeyOrder: Sendable {
+        case canonical
+        case documentOrder
+    }
+
+    public static func bytes(_ value: JSONValue, keyOrder: KeyOrder = .canonical) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(value, keyOrder: keyOrder, into: &output)
+        return output
+    }
+
+    public static func string(_ value: JSONValue, keyOrder: KeyOrder = .canonical) -> String {
+        String(decoding: bytes(value, keyOrder: keyOrder), as: UTF8.self)
+    }
+
+    public static func write(_ value: JSONValue, keyOrder: KeyOrder = .canonical, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): writeInteger(number, into: &output)
+        case .double(let number): writeDouble(number, into: &output)
+        case .string(let string): writeString(string, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                write(element, keyOrder: keyOrder, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            writeObject(object, keyOrder: keyOrder, into: &output)
+        }
+    }
+
+    public static func writeObject(_ object: JSONObject, keyOrder: KeyOrder, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        var members = object.members
+        if keyOrder == .canonical && !isSorted(members) {
+            members.sort { UTF8Order.precedes($0.key, $1.key) }
+        }
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(member.key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            write(member.value, keyOrder: keyOrder, into: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    private static func isSorted(_ members: [JSONObject.Member]) -> Bool {
+        var index = 1
+        while index < members.count {
+            if !UTF8Order.precedes(members[index - 1].key, members[index].key) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    public static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
+        if number == 0 {
+            output.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = number.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            if number < 0 { output.append(UInt8(ascii: "-")) }
+            output.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    /// Doubles are written in Swift's shortest round-trip form, which is valid JSON for finite values.
+    public static func writeDouble(_ number: Double, into output: inout [UInt8]) {
+        if let exact = Int64(exactly: number) {
+            writeInteger(exact, into: &output)
+        } else if number.isFinite {
+            output.append(contentsOf: number.description.utf8)
+        } else {
+            output.append(contentsOf: "null".utf8)
+        }
+    }
+
+    public static func writeString(_ string: String, into output: inout [UInt8]) {
+        // Fast path: most strings need no escaping and are appended in one copy.
+        let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: bytes)
+            output.append(UInt8(ascii: "\""))
+            return true
+        }
+        if copied == true { return }
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "\\"))
+            case 0x0A: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "n"))
+            case 0x0D: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "r"))
+            case 0x09: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "t"))
+            case 0x08: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "b"))
+            case 0x0C: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0xF))
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Indented JSON for people, members in document order.
+    public static func prettyString(_ value: JSONValue, indent: String = "  ") -> String {
+        var output: [UInt8] = []
+        writePretty(value, depth: 0, indent: Array(indent.utf8), into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func writePretty(_ value: JSONValue, depth: Int, indent: [UInt8], into output: inout [UInt8]) {
+        func newline(_ level: Int) {
+            output.append(0x0A)
+            for _ in 0..<level { output.append(contentsOf: indent) }
+        }
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                writePretty(element, depth: depth + 1, indent: indent, into: &output)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "]"))
+        case .object(let object) where !object.isEmpty:
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                writeString(member.key, into: &output)
+                output.append(contentsOf: ": ".utf8)
+                writePretty(member.value, depth: depth + 1, indent: indent, into: &output)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "}"))
+        default:
+            write(value, keyOrder: .documentOrder, into: &output)
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+    }
+}

@@ -1,0 +1,17 @@
+/// Decoding of payload parts the store keeps as canonical JSON. They were validated on the way
+/// in, so nil here means the stored text was changed behind the pipeline's back.
+extension MetricsSummary {
+    public init?(canonicalJSON: String) {
+        guard case .object(let object)? = try? JSONParser.parse(canonicalJSON),
+              let metrics = try? MetricsSummary(PayloadReader(object, path: "payload")) else { return nil }
+        self = metrics
+    }
+}
+
+extension RequestedResources {
+    public init?(canonicalJSON: String) {
+        guard case .object(let object)? = try? JSONParser.parse(canonicalJSON),
+              let resources = try? RequestedResources(PayloadReader(object, path: "payload.resources")) else { return nil }
+        self = resources
+    }
+}

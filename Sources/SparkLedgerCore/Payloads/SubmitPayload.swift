@@ -1,0 +1,109 @@
+/// SUBMIT: the runner's record of a new execution; the first one in fold order sets its identity.
+public struct SubmitPayload: Sendable, Equatable {
+    public var jobPath: String
+    public var team: String
+    public var owner: String?
+    /// Defaults to `sjns-<team>` when absent.
+    public var namespace: String
+    /// Defaults to SK8 when absent.
+    public var vendor: Vendor
+    public var vendorRunID: String?
+    public var idempotencyKey: String?
+    /// ≥ 1, default 1.
+    public var attempt: Int64
+    public var parentExecutionID: String?
+    public var sparkVersion: String?
+    public var resources: RequestedResources?
+    /// The `resources` object exactly as sent (unknown members included), canonical JSON.
+    public var resourcesJSON: String?
+    public var sparkUIURL: String?
+    public var logsURL: String?
+    /// `labels` as a canonical JSON object, or nil when absent.
+    public var labelsJSON: String?
+
+    public static let fieldNames: [String] = [
+        "job_path", "team", "owner", "namespace", "vendor", "vendor_run_id", "idempotency_key", "attempt",
+        "parent_execution_id", "spark_version", "resources", "spark_ui_url", "logs_url", "labels",
+    ]
+    public static let requiredFieldNames: [String] = ["job_path", "team"]
+
+    public init(_ reader: PayloadReader) throws(FieldError) {
+        jobPath = try reader.requiredString("job_path")
+        team = try reader.requiredString("team")
+        owner = try reader.optionalString("owner")
+        namespace = try reader.optionalString("namespace") ?? "sjns-\(team)"
+        vendor = try reader.optionalEnum("vendor", Vendor.self) ?? .sk8
+        vendorRunID = try reader.optionalString("vendor_run_id")
+        idempotencyKey = try reader.optionalString("idempotency_key")
+        attempt = try reader.optionalInteger("attempt", minimum: 1) ?? 1
+        parentExecutionID = try reader.optionalString("parent_execution_id")
+        if let parent = parentExecutionID, !Contract.isValidExecutionID(parent) {
+            throw FieldError(
+                field: "parent_execution_id", expected: "1–128 characters of [A-Za-z0-9._:-]",
+                found: FieldError.render(.string(parent)))
+        }
+        sparkVersion = try reader.optionalString("spark_version")
+        if let resourcesReader = try reader.optionalObject("resources") {
+            resources = try RequestedResources(resourcesReader)
+            resourcesJSON = JSONWriter.string(.object(resourcesReader.object))
+        }
+        sparkUIURL = try reader.optionalString("spark_ui_url")
+        logsURL = try reader.optionalString("logs_url")
+        if let labels = try reader.optionalStringMap("labels") {
+            labelsJSON = JSONWriter.string(.object(JSONObject(labels.map { JSONObject.Member($0.key, .string($0.value)) })))
+        }
+    }
+}
+
+/// What a SUBMIT asked for (`resources`). Every part is optional; unknown members are kept in
+/// `SubmitPayload.resourcesJSON`.
+public struct RequestedResources: Sendable, Equatable {
+    public struct Driver: Sendable, Equatable {
+        public var cores: Int64?
+        public var memoryMB: Int64?
+    }
+
+    public struct Executor: Sendable, Equatable {
+        public var instances: Int64?
+        public var cores: Int64?
+        public var memoryMB: Int64?
+    }
+
+    public struct DynamicAllocation: Sendable, Equatable {
+        public var enabled: Bool?
+        public var minExecutors: Int64?
+        public var maxExecutors: Int64?
+        public var initialExecutors: Int64?
+    }
+
+    public var driver: Driver?
+    public var executor: Executor?
+    public var dynamicAllocation: DynamicAllocation?
+
+    public init(driver: Driver? = nil, executor: Executor? = nil, dynamicAllocation: DynamicAllocation? = nil) {
+        self.driver = driver
+        self.executor = executor
+        self.dynamicAllocation = dynamicAllocation
+    }
+
+    public init(_ reader: PayloadReader) throws(FieldError) {
+        if let driver = try reader.optionalObject("driver") {
+            self.driver = Driver(
+                cores: try driver.optionalInteger("cores", minimum: 1),
+                memoryMB: try driver.optionalInteger("memory_mb", minimum: 1))
+        }
+        if let executor = try reader.optionalObject("executor") {
+            self.executor = Executor(
+                instances: try executor.optionalInteger("instances", minimum: 0),
+                cores: try executor.optionalInteger("cores", minimum: 1),
+                memoryMB: try executor.optionalInteger("memory_mb", minimum: 1))
+        }
+        if let dynamic = try reader.optionalObject("dynamic_allocation") {
+            self.dynamicAllocation = DynamicAllocation(
+                enabled: try dynamic.optionalBool("enabled"),
+                minExecutors: try dynamic.optionalInteger("min_executors", minimum: 0),
+                maxExecutors: try dynamic.optionalInteger("max_executors", minimum: 0),
+                initialExecutors: try dynamic.optionalInteger("initial_executors", minimum: 0))
+        }
+    }
+}

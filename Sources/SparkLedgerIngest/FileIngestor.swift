@@ -1,0 +1,248 @@
+import Foundation
+import SparkLedgerArchive
+import SparkLedgerCore
+import SparkLedgerStorage
+
+/// How `FileIngestor` batches its work.
+public struct FileIngestConfiguration: Sendable {
+    /// Records per batch handed from the parser thread to the writer; each one in flight costs memory.
+    public var batchSize: Int
+    /// Records per transaction: larger transactions amortise the commit and the rewrite of the
+    /// event-id index. A transaction also ends after `transactionSeconds`.
+    public var transactionRecords: Int
+    public var transactionSeconds: Double
+    /// Parsed batches waiting for the writer.
+    public var queueDepth: Int
+    public var validator: EventValidator
+    /// Skip the lines an earlier, interrupted ingest of the same unchanged file committed.
+    public var resume: Bool
+    /// Ingest time for the timestamp check, epoch ms.
+    public var clock: @Sendable () -> Int64
+
+    public init(batchSize: Int = 10_000, transactionRecords: Int = 250_000, transactionSeconds: Double = 2,
+                queueDepth: Int = 2, validator: EventValidator = EventValidator(), resume: Bool = true,
+                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock) {
+        self.batchSize = batchSize
+        self.transactionRecords = transactionRecords
+        self.transactionSeconds = transactionSeconds
+        self.queueDepth = queueDepth
+        self.validator = validator
+        self.resume = resume
+        self.clock = clock
+    }
+}
+
+/// Ingests files of events into a store. A parser thread reads, decompresses, splits and
+/// validates; the calling thread commits batches; a bounded queue between them keeps memory
+/// flat and both cores busy. Each batch commits with its file checkpoint in one transaction.
+public final class FileIngestor {
+    private let store: SQLiteEventStore
+    private let configuration: FileIngestConfiguration
+
+    public init(store: SQLiteEventStore, configuration: FileIngestConfiguration = FileIngestConfiguration()) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    private enum Message: Sendable {
+        case started(input: Int, resumedAfterLine: Int64)
+        case batch(input: Int, IngestBatch, lines: Int64, blankLines: Int64)
+        case failed(ArchiveError)
+    }
+
+    /// Ingests `paths` in order. Throws on the first unreadable input or database error; what was
+    /// committed before stays committed and is in the store.
+    public func ingest(_ paths: [String], progress: IngestProgress = IngestProgress()) throws(IngestError) -> IngestReport {
+        let started = ContinuousClock.now
+        let files: [String]
+        do {
+            files = try IngestInputs.expand(paths)
+        } catch {
+            throw .archive(error)
+        }
+        var report = IngestReport()
+        report.inputs = files.map { IngestReport.Input(path: $0) }
+
+        let queue = BoundedBlockingQueue<Message>(capacity: configuration.queueDepth)
+        let parserDone = DispatchSemaphore(value: 0)
+        let parser = Thread { [store, configuration] in
+            defer {
+                queue.close()
+                parserDone.signal()
+            }
+            Self.parse(files, store: store, configuration: configuration, queue: queue, progress: progress)
+        }
+        parser.name = "sparkledger-ingest-parser"
+        parser.start()
+        defer {
+            queue.close()  // lets the parser stop if we stopped first
+            parserDone.wait()
+        }
+
+        var failure: ArchiveError?
+        var input = 0
+        var records = 0
+        do {
+            try store.appendStream(
+                transactionRecords: configuration.transactionRecords, transactionSeconds: configuration.transactionSeconds,
+                next: {
+                    while let message = queue.pop() {
+                        switch message {
+                        case .started(let index, let resumedAfterLine):
+                            report.inputs[index].resumedAfterLine = resumedAfterLine
+                        case .batch(let index, let batch, let lines, let blankLines):
+                            input = index
+                            records = batch.items.count
+                            report.inputs[index].lines = max(report.inputs[index].lines, lines)
+                            report.inputs[index].blankLines += blankLines
+                            return batch
+                        case .failed(let error):
+                            failure = error
+                            return nil  // commit what came before the damage
+                        }
+                    }
+                    return nil
+                },
+                appended: { outcome in
+                    report.inputs[input].outcome.add(outcome)
+                    progress.recordsCommitted.add(Int64(records), ordering: .relaxed)
+                })
+        } catch {
+            throw .store(error)
+        }
+        if let failure { throw .archive(failure) }
+        report.seconds = Self.seconds(since: started)
+        return report
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    // MARK: the parser thread
+
+    private static func parse(_ files: [String], store: SQLiteEventStore, configuration: FileIngestConfiguration,
+                              queue: BoundedBlockingQueue<Message>, progress: IngestProgress) {
+        let validator = configuration.validator
+        for (index, path) in files.enumerated() {
+            let reader: EventFileReader
+            do {
+                reader = try EventFileReader(path: path, maximumLineBytes: validator.maximumEnvelopeBytes)
+            } catch {
+                queue.push(.failed(error))
+                return
+            }
+            let identity = FileIdentity(size: reader.file.size, modified: reader.file.modifiedNanoseconds)
+            let source = IngestInputs.checkpointSource(for: path)
+            var skipThrough: Int64 = 0
+            if configuration.resume, let source, let stored = try? store.checkpoint(source: source),
+               let storedIdentity = FileIdentity(json: stored.detail), storedIdentity.matches(identity), !storedIdentity.complete {
+                skipThrough = stored.position
+            }
+            guard queue.push(.started(input: index, resumedAfterLine: skipThrough)) else { return }
+            progress.bytesTotal.add(reader.file.size ?? 0, ordering: .relaxed)
+            let bytesBefore = progress.bytesRead.load(ordering: .relaxed)
+
+            var items: [IngestItem] = []
+            items.reserveCapacity(configuration.batchSize)
+            var blankLines: Int64 = 0
+            var lastLine: Int64 = 0
+            var ingestTime = configuration.clock()
+
+            func flush(complete: Bool) -> Bool {
+                var checkpoints: [IngestCheckpoint] = []
+                if let source {
+                    var done = identity
+                    done.complete = complete
+                    checkpoints.append(IngestCheckpoint(source: source, position: lastLine, detail: done.json))
+                }
+                let batch = IngestBatch(items: items, checkpoints: checkpoints)
+                items = []
+                items.reserveCapacity(configuration.batchSize)
+                defer { blankLines = 0 }
+                ingestTime = configuration.clock()
+                return queue.push(.batch(input: index, batch, lines: lastLine, blankLines: blankLines))
+            }
+
+            do {
+                try reader.forEachLine { line in
+                    switch line {
+                    case .line(let number, let bytes):
+                        lastLine = number
+                        guard number > skipThrough else { return true }
+                        if isBlank(bytes) {
+                            blankLines += 1
+                        } else {
+                            let origin = InputOrigin.file(path: path, line: number)
+                            switch validator.validate(bytes, ingestTime: ingestTime) {
+                            case .success(let event):
+                                items.append(.event(ValidatedInput(event: event, origin: origin, raw: Array(bytes))))
+                            case .failure(let rejection):
+                                items.append(.rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: Array(bytes))))
+                            }
+                        }
+                    case .oversized(let number, let prefix, let size):
+                        lastLine = number
+                        guard number > skipThrough else { return true }
+                        let rejection = Rejection(.tooLarge, "envelope is \(size) bytes; the limit is \(validator.maximumEnvelopeBytes)")
+                        items.append(.rejected(QuarantinedInput(
+                            rejection: rejection, origin: .file(path: path, line: number), raw: Array(prefix), rawSize: size)))
+                    }
+                    if lastLine & 0x3FF == 0 {
+                        progress.linesRead.store(lastLine, ordering: .relaxed)
+                        progress.bytesRead.store(bytesBefore + reader.file.bytesRead.load(ordering: .relaxed), ordering: .relaxed)
+                    }
+                    if items.count >= configuration.batchSize {
+                        return flush(complete: false)
+                    }
+                    return true
+                }
+            } catch let error as ArchiveError {
+                // Keep every complete line read before the damage, then stop the run.
+                if flush(complete: false) { queue.push(.failed(error)) }
+                return
+            } catch {
+                queue.push(.failed(ArchiveError(.unreadable, path: path, "\(error)")))
+                return
+            }
+            progress.bytesRead.store(bytesBefore + reader.file.bytesRead.load(ordering: .relaxed), ordering: .relaxed)
+            guard flush(complete: true) else { return }
+        }
+    }
+
+    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+}
+
+/// Recognises an unchanged file between runs, for resuming: its size and modification time.
+struct FileIdentity: Equatable {
+    var size: Int64?
+    var modified: Int64?
+    var complete = false
+
+    init(size: Int64?, modified: Int64?) {
+        self.size = size
+        self.modified = modified
+    }
+
+    init?(json: String?) {
+        guard let json, case .object(let object)? = try? JSONParser.parse(json) else { return nil }
+        if case .int(let size)? = object["size"] { self.size = size }
+        if case .int(let modified)? = object["modified_ns"] { self.modified = modified }
+        complete = object["complete"] == .bool(true)
+    }
+
+    func matches(_ other: FileIdentity) -> Bool {
+        size != nil && modified != nil && size == other.size && modified == other.modified
+    }
+
+    var json: String {
+        JSONWriter.string(.object(JSONObject([
+            .init("size", size.map(JSONValue.int) ?? .null),
+            .init("modified_ns", modified.map(JSONValue.int) ?? .null),
+            .init("complete", .bool(complete)),
+        ])))
+    }
+}

@@ -1,0 +1,104 @@
+import SparkLedgerCore
+
+/// Where one input record came from, for the quarantine and for error messages.
+public enum InputOrigin: Sendable, Equatable, CustomStringConvertible {
+    /// A line of a file (1-based); `-` is standard input.
+    case file(path: String, line: Int64)
+    case kafka(topic: String, partition: Int32, offset: Int64)
+
+    public var description: String {
+        switch self {
+        case .file(let path, let line): return "file:\(path):\(line)"
+        case .kafka(let topic, let partition, let offset): return "kafka:\(topic)/\(partition)@\(offset)"
+        }
+    }
+}
+
+/// Input the validator rejected, on its way to the quarantine.
+public struct QuarantinedInput: Sendable, Equatable {
+    public var rejection: Rejection
+    public var origin: InputOrigin
+    /// The raw bytes; for a too_large record, only its first `Contract.maximumEnvelopeBytes`.
+    public var raw: [UInt8]
+    /// The size of the whole record.
+    public var rawSize: Int
+    /// The Kafka message key, when there was one.
+    public var messageKey: [UInt8]?
+
+    public init(rejection: Rejection, origin: InputOrigin, raw: [UInt8], rawSize: Int? = nil, messageKey: [UInt8]? = nil) {
+        self.rejection = rejection
+        self.origin = origin
+        self.raw = raw
+        self.rawSize = rawSize ?? raw.count
+        self.messageKey = messageKey
+    }
+}
+
+/// An event that passed validation, with its raw bytes in case it turns out a conflicting duplicate.
+public struct ValidatedInput: Sendable, Equatable {
+    public var event: ExecutionEvent
+    public var origin: InputOrigin
+    public var raw: [UInt8]
+    public var messageKey: [UInt8]?
+
+    public init(event: ExecutionEvent, origin: InputOrigin, raw: [UInt8], messageKey: [UInt8]? = nil) {
+        self.event = event
+        self.origin = origin
+        self.raw = raw
+        self.messageKey = messageKey
+    }
+}
+
+public enum IngestItem: Sendable, Equatable {
+    case event(ValidatedInput)
+    case rejected(QuarantinedInput)
+}
+
+/// How far an input has been consumed, stored with the events it covers.
+public struct IngestCheckpoint: Sendable, Equatable {
+    /// `file:<path>` or `kafka:<topic>/<partition>`.
+    public var source: String
+    /// Next line of a file, or next offset of a partition.
+    public var position: Int64
+    /// Free-form JSON the input uses to recognise itself (file size and mtime, …).
+    public var detail: String?
+
+    public init(source: String, position: Int64, detail: String? = nil) {
+        self.source = source
+        self.position = position
+        self.detail = detail
+    }
+}
+
+/// A unit of ingest: its items, in arrival order, and the checkpoints they advance. The store
+/// applies all of it in one transaction or none of it.
+public struct IngestBatch: Sendable, Equatable {
+    public var items: [IngestItem]
+    public var checkpoints: [IngestCheckpoint]
+
+    public init(items: [IngestItem] = [], checkpoints: [IngestCheckpoint] = []) {
+        self.items = items
+        self.checkpoints = checkpoints
+    }
+}
+
+/// What a batch did.
+public struct AppendOutcome: Sendable, Equatable {
+    public var accepted = 0
+    /// Same event_id and same content as a stored (or earlier) event: counted, not stored again.
+    public var duplicates = 0
+    public var quarantined: [RejectionReason: Int] = [:]
+    /// Executions whose snapshot changed.
+    public var executionsTouched = 0
+
+    public init() {}
+
+    public var quarantinedTotal: Int { quarantined.values.reduce(0, +) }
+
+    public mutating func add(_ other: AppendOutcome) {
+        accepted += other.accepted
+        duplicates += other.duplicates
+        executionsTouched += other.executionsTouched
+        for (reason, count) in other.quarantined { quarantined[reason, default: 0] += count }
+    }
+}

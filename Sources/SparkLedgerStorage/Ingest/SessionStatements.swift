@@ -1,0 +1,45 @@
+import GRDB
+
+/// The statements of a write session, prepared once per transaction: looking a statement up in
+/// GRDB's cache hashes its SQL text, which for the 50-column snapshot update costs more than
+/// running it.
+struct SessionStatements {
+    let insertEvent: RawStatement
+    let lookupEventHash: RawStatement
+    let insertEventHash: RawStatement
+    let lookupCollision: RawStatement
+    let insertCollision: RawStatement
+    let selectEventID: RawStatement
+    let insertQuarantine: RawStatement
+    let upsertCheckpoint: RawStatement
+    let readPosition: RawStatement
+    let writePosition: RawStatement
+    let events: StoredEventReader
+    let executions: ExecutionProjector
+    let usage: DailyUsageProjection
+
+    init(_ db: Database, projector: ExecutionProjector, usage: DailyUsageProjection) throws {
+        insertEvent = try RawStatement(db, """
+            INSERT INTO events (execution_key, seq, event_id, event_type, timestamp, source, schema_version, payload, extensions)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """)
+        lookupEventHash = try RawStatement(db, "SELECT execution_key, seq FROM event_ids WHERE event_hash = ?1")
+        insertEventHash = try RawStatement(db, "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?1, ?2, ?3)")
+        lookupCollision = try RawStatement(db, "SELECT execution_key, seq FROM event_id_collisions WHERE event_id = ?1")
+        insertCollision = try RawStatement(db, "INSERT INTO event_id_collisions (event_id, execution_key, seq) VALUES (?1, ?2, ?3)")
+        selectEventID = try RawStatement(db, "SELECT event_id FROM events WHERE execution_key = ?1 AND seq = ?2")
+        insertQuarantine = try RawStatement(db, """
+            INSERT INTO quarantine (reason, detail, origin, message_key, raw, raw_size, event_id, execution_id, quarantined_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """)
+        upsertCheckpoint = try RawStatement(db, """
+            INSERT INTO ingest_checkpoints (source, position, detail, updated_at) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT (source) DO UPDATE SET position = excluded.position, detail = excluded.detail, updated_at = excluded.updated_at
+            """)
+        readPosition = try RawStatement(db, "SELECT next_seq, next_execution_key FROM log_position WHERE id = 1")
+        writePosition = try RawStatement(db, "UPDATE log_position SET next_seq = ?1, next_execution_key = ?2 WHERE id = 1")
+        events = try StoredEventReader(db: db)
+        executions = projector
+        self.usage = usage
+    }
+}

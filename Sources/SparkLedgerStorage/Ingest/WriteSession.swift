@@ -1,0 +1,315 @@
+import GRDB
+import SparkLedgerCore
+
+/// One write transaction, fed one or more batches. Each batch's new events are appended to the
+/// log at once and folded into in-memory snapshots; `finish` then writes the touched snapshots,
+/// recomputes their days' usage, indexes the new event ids (sorted by hash, so the index is
+/// written front to back) and advances the log position and checkpoints. If anything throws,
+/// the caller rolls back and none of it happened.
+final class WriteSession {
+    /// Where a stored event is.
+    struct EventLocation {
+        var key: Int64
+        var seq: Int64
+        var eventID: String
+    }
+
+    /// What `finish` needs to know of an execution as it was stored before this session.
+    struct StoredVersion {
+        var jobPath: String?
+        var team: String?
+        var submitTime: Int64?
+        var metricsJSON: String?
+        /// The usage row it counted in.
+        var day: DailyUsageKey?
+    }
+
+    /// An execution touched by this session. A class: it is updated in place many times.
+    final class StagedExecution {
+        let key: Int64
+        /// nil for a new execution.
+        let original: StoredVersion?
+        var snapshot: ExecutionSnapshot
+        /// An event arrived that sorts before what was folded: fold from the log at `finish`.
+        var needsRefold = false
+        /// Events of the current batch, folded together once it is appended.
+        var arrived: [ExecutionEvent] = []
+
+        init(key: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
+            self.key = key
+            self.original = original
+            self.snapshot = snapshot
+        }
+    }
+
+    private let db: Database
+    private let prices: PriceConfiguration
+    private let now: Int64
+    private let hash: (String) -> Int64
+    private let cache: WriterState
+    private let statements: SessionStatements
+
+    private(set) var nextSeq: Int64 = 1
+    private(set) var nextExecutionKey: Int64 = 1
+    private var newEvents: [Int64: EventLocation] = [:]
+    private var newCollisions: [String: EventLocation] = [:]
+    private var staged: [String: StagedExecution] = [:]
+    /// `staged` in the order executions were first touched (keys ascend for new ones).
+    private var stagedOrder: [StagedExecution] = []
+    private var checkpoints: [String: IngestCheckpoint] = [:]
+    /// Snapshots as written by `finish`, for the writer's cache.
+    private(set) var written: [StoredExecution] = []
+    /// Records (events and rejections) appended so far.
+    private(set) var records = 0
+
+    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState) throws {
+        self.db = db
+        self.prices = prices
+        self.now = now
+        self.hash = hash
+        self.cache = cache
+        statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
+        let position = statements.readPosition
+        defer { position.reset() }
+        if try position.step() {
+            nextSeq = position.int64(0)
+            nextExecutionKey = position.int64(1)
+        }
+    }
+
+    // MARK: appending
+
+    func append(_ batch: IngestBatch) throws -> AppendOutcome {
+        var outcome = AppendOutcome()
+        records += batch.items.count
+        var touched: [StagedExecution] = []
+        for item in batch.items {
+            switch item {
+            case .rejected(let rejected):
+                try quarantine(rejected)
+                outcome.quarantined[rejected.rejection.reason, default: 0] += 1
+            case .event(let input):
+                let event = input.event
+                let eventHash = hash(event.eventID)
+                switch try locate(event.eventID, hash: eventHash) {
+                case .stored(let location):
+                    if try isSameContent(event, as: location) {
+                        outcome.duplicates += 1
+                    } else {
+                        try quarantine(Self.conflict(input, storedAs: location))
+                        outcome.quarantined[.conflictingDuplicate, default: 0] += 1
+                    }
+                case .new(let slotTaken):
+                    let execution = try stagedExecution(event.executionID)
+                    let location = EventLocation(key: execution.key, seq: nextSeq, eventID: event.eventID)
+                    nextSeq += 1
+                    try insert(event, at: location)
+                    if slotTaken {
+                        newCollisions[event.eventID] = location
+                    } else {
+                        newEvents[eventHash] = location
+                    }
+                    if execution.arrived.isEmpty { touched.append(execution) }
+                    execution.arrived.append(event)
+                    outcome.accepted += 1
+                }
+            }
+        }
+        for execution in touched {
+            fold(execution)
+        }
+        outcome.executionsTouched = touched.count
+        for checkpoint in batch.checkpoints {
+            checkpoints[checkpoint.source] = checkpoint
+        }
+        return outcome
+    }
+
+    private enum Lookup {
+        case stored(EventLocation)
+        /// Not stored; `slotTaken` when another id already owns its hash slot.
+        case new(slotTaken: Bool)
+    }
+
+    /// Whether an event with this id is stored, by this session or before.
+    private func locate(_ eventID: String, hash eventHash: Int64) throws -> Lookup {
+        if !newCollisions.isEmpty, let mine = newCollisions[eventID] { return .stored(mine) }
+        guard let owner = try lookupHash(eventHash) else { return .new(slotTaken: false) }
+        if try storedEventID(at: owner) == eventID { return .stored(owner) }
+        // The hash slot belongs to another id: this id, if stored, is among the collisions.
+        let lookup = statements.lookupCollision
+        lookup.bind(1, eventID)
+        defer { lookup.reset() }
+        if try lookup.step() {
+            return .stored(EventLocation(key: lookup.int64(0), seq: lookup.int64(1), eventID: eventID))
+        }
+        return .new(slotTaken: true)
+    }
+
+    /// Same JSON value as the stored event (contract §4). Both sides are canonical; the
+    /// execution_id is equal exactly when the execution keys are.
+    private func isSameContent(_ event: ExecutionEvent, as location: EventLocation) throws -> Bool {
+        guard try knownKey(event.executionID) == location.key,
+              let stored = try statements.events.event(key: location.key, seq: location.seq, executionID: event.executionID) else {
+            return false
+        }
+        return stored.hasSameContent(as: event)
+    }
+
+    /// The key of an execution this store already knows, without handing out a new one.
+    private func knownKey(_ executionID: String) throws -> Int64? {
+        if let staged = staged[executionID] { return staged.key }
+        if let cached = cache.execution(executionID) { return cached.key }
+        return try statements.executions.find(executionID)?.key
+    }
+
+    private func lookupHash(_ eventHash: Int64) throws -> EventLocation? {
+        if let mine = newEvents[eventHash] { return mine }
+        let lookup = statements.lookupEventHash
+        lookup.bind(1, eventHash)
+        defer { lookup.reset() }
+        guard try lookup.step() else { return nil }
+        return EventLocation(key: lookup.int64(0), seq: lookup.int64(1), eventID: "")
+    }
+
+    private func storedEventID(at location: EventLocation) throws -> String {
+        if !location.eventID.isEmpty { return location.eventID }
+        let select = statements.selectEventID
+        select.bind(1, location.key)
+        select.bind(2, location.seq)
+        defer { select.reset() }
+        guard try select.step() else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event_ids names an event that is not in the log (\(location.key)/\(location.seq))")
+        }
+        return select.string(0)
+    }
+
+    private func insert(_ event: ExecutionEvent, at location: EventLocation) throws {
+        let insert = statements.insertEvent
+        insert.bind(1, location.key)
+        insert.bind(2, location.seq)
+        insert.bind(3, event.eventID)
+        insert.bind(4, event.type.rawValue)
+        insert.bind(5, event.timestamp)
+        insert.bind(6, event.source.rawValue)
+        insert.bind(7, Int64(event.schemaVersion))
+        insert.bind(8, event.canonicalPayload)
+        insert.bind(9, event.canonicalExtensions)
+        try insert.execute()
+    }
+
+    /// The execution an event belongs to: known to this session, to the writer's cache, to the
+    /// store, or new (with the next free key).
+    private func stagedExecution(_ executionID: String) throws -> StagedExecution {
+        if let known = staged[executionID] { return known }
+        let execution: StagedExecution
+        if let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
+            let old = stored.snapshot
+            let version = StoredVersion(jobPath: old.jobPath, team: old.team, submitTime: old.submitTime, metricsJSON: old.metricsJSON,
+                                        day: UsageContribution(snapshot: old, prices: prices)?.key)
+            execution = StagedExecution(key: stored.key, original: version, snapshot: old)
+        } else {
+            execution = StagedExecution(key: nextExecutionKey, original: nil, snapshot: ExecutionSnapshot(executionID: executionID))
+            nextExecutionKey += 1
+        }
+        staged[executionID] = execution
+        stagedOrder.append(execution)
+        return execution
+    }
+
+    /// Applies the batch's events (sorted) to the staged snapshot, or marks it for a refold.
+    private func fold(_ execution: StagedExecution) {
+        let events = execution.arrived.sorted(by: ExecutionEvent.foldOrder)
+        execution.arrived.removeAll()
+        if !execution.needsRefold, let first = events.first, ExecutionFold.canApplyInOrder(first, to: execution.snapshot) {
+            for event in events { ExecutionFold.apply(event, to: &execution.snapshot) }
+        } else {
+            execution.needsRefold = true
+        }
+    }
+
+    private func quarantine(_ rejected: QuarantinedInput) throws {
+        let insert = statements.insertQuarantine
+        insert.bind(1, rejected.rejection.reason.rawValue)
+        insert.bind(2, rejected.rejection.detail)
+        insert.bind(3, rejected.origin.description)
+        insert.bind(4, blob: rejected.messageKey)
+        insert.bind(5, blob: rejected.raw)
+        insert.bind(6, Int64(rejected.rawSize))
+        let identifiers = Self.identifiers(in: rejected.raw)
+        insert.bind(7, identifiers.eventID)
+        insert.bind(8, identifiers.executionID)
+        insert.bind(9, now)
+        try insert.execute()
+    }
+
+    // MARK: finishing
+
+    /// Writes everything the session staged. Call once, inside the transaction.
+    func finish() throws {
+        var affectedDays: Set<DailyUsageKey> = []
+        let projector = statements.executions
+        written.reserveCapacity(staged.count)
+        for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
+            let executionID = execution.snapshot.executionID
+            let snapshot = execution.needsRefold
+                ? ExecutionFold.fold(executionID: executionID, events: try statements.events.events(ofExecutionKey: execution.key, executionID: executionID))
+                : execution.snapshot
+            let stored: StoredExecution
+            if let old = execution.original {
+                let identityChanged = old.jobPath != snapshot.jobPath || old.team != snapshot.team || old.submitTime != snapshot.submitTime
+                stored = try projector.update(snapshot, key: execution.key, identityChanged: identityChanged, previousMetrics: old.metricsJSON)
+                if let day = old.day { affectedDays.insert(day) }
+            } else {
+                stored = try projector.insert(snapshot, key: execution.key)
+            }
+            if let contribution = UsageContribution(snapshot: snapshot, prices: prices) { affectedDays.insert(contribution.key) }
+            written.append(stored)
+        }
+        for day in affectedDays.sorted() {
+            try statements.usage.recompute(day)
+        }
+        let index = statements.insertEventHash
+        for (eventHash, location) in newEvents.sorted(by: { $0.key < $1.key }) {
+            index.bind(1, eventHash)
+            index.bind(2, location.key)
+            index.bind(3, location.seq)
+            try index.execute()
+        }
+        let collisions = statements.insertCollision
+        for (eventID, location) in newCollisions {
+            collisions.bind(1, eventID)
+            collisions.bind(2, location.key)
+            collisions.bind(3, location.seq)
+            try collisions.execute()
+        }
+        let position = statements.writePosition
+        position.bind(1, nextSeq)
+        position.bind(2, nextExecutionKey)
+        try position.execute()
+        let advance = statements.upsertCheckpoint
+        for checkpoint in checkpoints.values.sorted(by: { $0.source < $1.source }) {
+            advance.bind(1, checkpoint.source)
+            advance.bind(2, checkpoint.position)
+            advance.bind(3, checkpoint.detail)
+            advance.bind(4, now)
+            try advance.execute()
+        }
+    }
+
+    // MARK: helpers
+
+    private static func conflict(_ input: ValidatedInput, storedAs location: EventLocation) -> QuarantinedInput {
+        QuarantinedInput(
+            rejection: Rejection(.conflictingDuplicate, "event_id \(FieldError.render(.string(input.event.eventID))) is already stored (seq \(location.seq)) with different content; the first stored wins"),
+            origin: input.origin, raw: input.raw, messageKey: input.messageKey)
+    }
+
+    /// Best-effort ids of a quarantined record, so an operator can find what it was about.
+    private static func identifiers(in raw: [UInt8]) -> (eventID: String?, executionID: String?) {
+        guard raw.count <= Contract.maximumEnvelopeBytes, case .object(let object)? = try? JSONParser.parse(raw) else {
+            return (nil, nil)
+        }
+        return (object["event_id"]?.stringValue, object["execution_id"]?.stringValue)
+    }
+}

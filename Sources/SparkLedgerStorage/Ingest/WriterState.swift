@@ -1,0 +1,47 @@
+/// What the writer remembers between transactions so that it need not read back what it just
+/// wrote: recently touched executions.
+///
+/// Valid only while this connection is the database's only writer. Each transaction compares
+/// `PRAGMA data_version` with the value after our last commit and forgets everything when
+/// another connection (another process) has written in between.
+struct WriterState {
+    private struct Entry {
+        var execution: StoredExecution
+        var lastUsed: UInt64
+    }
+
+    /// Bounds memory: past this many executions, the least recently used half is forgotten.
+    let capacity: Int
+    private var entries: [String: Entry] = [:]
+    private var clock: UInt64 = 0
+    /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
+    var dataVersion: Int64?
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    var count: Int { entries.count }
+
+    func execution(_ executionID: String) -> StoredExecution? {
+        entries[executionID]?.execution
+    }
+
+    mutating func remember(_ execution: StoredExecution) {
+        clock &+= 1
+        entries[execution.snapshot.executionID] = Entry(execution: execution, lastUsed: clock)
+    }
+
+    mutating func forgetEverything() {
+        entries.removeAll()
+        dataVersion = nil
+    }
+
+    /// Past capacity, forgets the least recently used half. `lastUsed` values are consecutive
+    /// ticks of `clock`, so the cut-off needs no sort.
+    mutating func trimToCapacity() {
+        guard entries.count > capacity else { return }
+        let threshold = clock &- UInt64(capacity / 2)
+        entries = entries.filter { $0.value.lastUsed > threshold }
+    }
+}

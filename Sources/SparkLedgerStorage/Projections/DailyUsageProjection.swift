@@ -1,0 +1,156 @@
+import GRDB
+import SparkLedgerCore
+
+/// Keeps `daily_usage` equal to `DailyUsage.aggregate` of the executions: a day row is always
+/// recomputed from its executions in `execution_key` order, never adjusted by deltas, so sums of
+/// money come out bit-identical however the history arrived.
+struct DailyUsageProjection {
+    private let db: Database
+    private let selectDay: RawStatement
+    private let upsertRow: RawStatement
+    private let deleteRow: RawStatement
+
+    init(db: Database) throws {
+        self.db = db
+        selectDay = try RawStatement(db, """
+            SELECT \(Self.contributionColumns) FROM executions
+            WHERE job_path = ?1 AND submit_time >= ?2 AND submit_time < ?3 AND team = ?4 AND namespace = ?5
+              AND vendor = ?6 AND incomplete = 0
+            ORDER BY execution_key
+            """)
+        upsertRow = try RawStatement(db, Self.upsertSQL)
+        deleteRow = try RawStatement(db, "DELETE FROM daily_usage WHERE day = ?1 AND team = ?2 AND job_path = ?3 AND namespace = ?4 AND vendor = ?5")
+    }
+
+    static let contributionColumns = """
+        state, cost_usd, core_seconds, memory_gib_seconds, shuffle_read_bytes, shuffle_write_bytes,
+        shuffle_fetch_failures, spill_bytes, tasks, failed_tasks, executors_added, executors_removed, duration_ms, queue_ms
+        """
+
+    /// Recomputes one row; deletes it when no execution belongs to it any more.
+    func recompute(_ key: DailyUsageKey) throws {
+        let select = selectDay
+        select.bind(1, key.jobPath)
+        select.bind(2, key.day.startMilliseconds)
+        select.bind(3, key.day.startMilliseconds + UTCDay.millisecondsPerDay)
+        select.bind(4, key.team)
+        select.bind(5, key.namespace)
+        select.bind(6, key.vendor)
+        var row = DailyUsage(key: key)
+        while try select.step() {
+            row.add(Self.contribution(select, key: key, from: 0))
+        }
+        select.reset()
+        if row.executions == 0 {
+            deleteRow.bind(1, key.day.description)
+            deleteRow.bind(2, key.team)
+            deleteRow.bind(3, key.jobPath)
+            deleteRow.bind(4, key.namespace)
+            deleteRow.bind(5, key.vendor)
+            try deleteRow.execute()
+        } else {
+            try upsert(row)
+        }
+    }
+
+    /// Rebuilds every row from the executions (replay).
+    func rebuildAll(prices: PriceConfiguration) throws {
+        try db.execute(sql: "DELETE FROM daily_usage")
+        let select = try RawStatement(db, """
+            SELECT submit_time, team, job_path, namespace, vendor, \(Self.contributionColumns) FROM executions
+            WHERE incomplete = 0 ORDER BY execution_key
+            """)
+        var rows: [DailyUsageKey: DailyUsage] = [:]
+        while try select.step() {
+            let key = DailyUsageKey(
+                day: UTCDay(containing: select.int64(0)), team: select.string(1), jobPath: select.string(2),
+                namespace: select.string(3), vendor: select.string(4))
+            rows[key, default: DailyUsage(key: key)].add(Self.contribution(select, key: key, from: 5))
+        }
+        select.reset()
+        for row in rows.values.sorted(by: { $0.key < $1.key }) {
+            try upsert(row)
+        }
+    }
+
+    private static func contribution(_ row: RawStatement, key: DailyUsageKey, from column: Int32) -> UsageContribution {
+        let state = ExecutionState(rawValue: row.string(column)) ?? .submitted
+        return UsageContribution(
+            key: key, state: state,
+            costUSD: row.optionalDouble(column + 1) ?? 0,
+            coreSeconds: row.double(column + 2),
+            memoryGiBSeconds: row.double(column + 3),
+            shuffleReadBytes: row.int64(column + 4),
+            shuffleWriteBytes: row.int64(column + 5),
+            shuffleFetchFailures: row.int64(column + 6),
+            spillBytes: row.int64(column + 7),
+            tasks: row.int64(column + 8),
+            failedTasks: row.int64(column + 9),
+            executorsAdded: row.int64(column + 10),
+            executorsRemoved: row.int64(column + 11),
+            durationMs: state.isFinal ? row.optionalInt64(column + 12) : nil,
+            queueMs: row.optionalInt64(column + 13))
+    }
+
+    private static let upsertSQL = """
+            INSERT INTO daily_usage (day, team, job_path, namespace, vendor, executions, succeeded, failed, cancelled,
+                active_submitted, active_running, cost_usd, core_seconds, memory_gib_seconds, shuffle_read_bytes,
+                shuffle_write_bytes, shuffle_fetch_failures, spill_bytes, tasks, failed_tasks, executors_added,
+                executors_removed, duration_ms_sum, duration_count, queue_ms_sum, queue_count,
+                succeeded_duration_buckets, failed_duration_buckets, cancelled_duration_buckets, queue_time_buckets)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+                ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
+            ON CONFLICT (day, team, job_path, namespace, vendor) DO UPDATE SET
+                executions = excluded.executions, succeeded = excluded.succeeded, failed = excluded.failed,
+                cancelled = excluded.cancelled, active_submitted = excluded.active_submitted,
+                active_running = excluded.active_running, cost_usd = excluded.cost_usd,
+                core_seconds = excluded.core_seconds, memory_gib_seconds = excluded.memory_gib_seconds,
+                shuffle_read_bytes = excluded.shuffle_read_bytes, shuffle_write_bytes = excluded.shuffle_write_bytes,
+                shuffle_fetch_failures = excluded.shuffle_fetch_failures, spill_bytes = excluded.spill_bytes,
+                tasks = excluded.tasks, failed_tasks = excluded.failed_tasks,
+                executors_added = excluded.executors_added, executors_removed = excluded.executors_removed,
+                duration_ms_sum = excluded.duration_ms_sum, duration_count = excluded.duration_count,
+                queue_ms_sum = excluded.queue_ms_sum, queue_count = excluded.queue_count,
+                succeeded_duration_buckets = excluded.succeeded_duration_buckets,
+                failed_duration_buckets = excluded.failed_duration_buckets,
+                cancelled_duration_buckets = excluded.cancelled_duration_buckets,
+                queue_time_buckets = excluded.queue_time_buckets
+            """
+
+    private func upsert(_ row: DailyUsage) throws {
+        let statement = upsertRow
+        let k = row.key
+        statement.bind(1, k.day.description)
+        statement.bind(2, k.team)
+        statement.bind(3, k.jobPath)
+        statement.bind(4, k.namespace)
+        statement.bind(5, k.vendor)
+        let integers: [Int64] = [
+            row.executions, row.succeeded, row.failed, row.cancelled, row.activeSubmitted, row.activeRunning,
+        ]
+        for (offset, value) in integers.enumerated() { statement.bind(Int32(6 + offset), value) }
+        statement.bind(12, row.costUSD)
+        statement.bind(13, row.coreSeconds)
+        statement.bind(14, row.memoryGiBSeconds)
+        let totals: [Int64] = [
+            row.shuffleReadBytes, row.shuffleWriteBytes, row.shuffleFetchFailures, row.spillBytes, row.tasks,
+            row.failedTasks, row.executorsAdded, row.executorsRemoved, row.durationMsSum, row.durationCount,
+            row.queueMsSum, row.queueCount,
+        ]
+        for (offset, value) in totals.enumerated() { statement.bind(Int32(15 + offset), value) }
+        statement.bind(27, Self.encode(row.succeededDurations))
+        statement.bind(28, Self.encode(row.failedDurations))
+        statement.bind(29, Self.encode(row.cancelledDurations))
+        statement.bind(30, Self.encode(row.queueTimes))
+        try statement.execute()
+    }
+
+    static func encode(_ histogram: LatencyHistogram) -> String {
+        "[" + histogram.counts.map(String.init).joined(separator: ",") + "]"
+    }
+
+    static func decodeHistogram(_ text: String, bounds: [Double]) -> LatencyHistogram {
+        let counts = text.dropFirst().dropLast().split(separator: ",").compactMap { Int64($0) }
+        return LatencyHistogram(boundsSeconds: bounds, counts: counts.count == bounds.count + 1 ? counts : nil)
+    }
+}

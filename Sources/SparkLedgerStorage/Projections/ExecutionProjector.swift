@@ -1,0 +1,74 @@
+import GRDB
+import SparkLedgerCore
+
+/// Writes folded snapshots to `executions`, touching the indexed identity columns only when
+/// they changed.
+struct ExecutionProjector {
+    let prices: PriceConfiguration
+    private let insertStatement: RawStatement
+    private let fullUpdate: RawStatement
+    private let progressUpdate: RawStatement
+    private let selectByID: RawStatement
+    private let upsertMetrics: RawStatement
+    private let deleteMetrics: RawStatement
+
+    init(db: Database, prices: PriceConfiguration) throws {
+        self.prices = prices
+        insertStatement = try RawStatement(db, ExecutionRow.insertSQL)
+        fullUpdate = try RawStatement(db, ExecutionRow.fullUpdateSQL)
+        progressUpdate = try RawStatement(db, ExecutionRow.progressUpdateSQL)
+        selectByID = try RawStatement(db, ExecutionRow.selectFrom + " WHERE x.execution_id = ?1")
+        upsertMetrics = try RawStatement(db, """
+            INSERT INTO execution_metrics (execution_key, payload) VALUES (?1, ?2)
+            ON CONFLICT (execution_key) DO UPDATE SET payload = excluded.payload
+            """)
+        deleteMetrics = try RawStatement(db, "DELETE FROM execution_metrics WHERE execution_key = ?1")
+    }
+
+    /// The stored execution with this id, or nil.
+    func find(_ executionID: String) throws -> StoredExecution? {
+        selectByID.bind(1, executionID)
+        defer { selectByID.reset() }
+        return try selectByID.step() ? ExecutionRow.decode(selectByID) : nil
+    }
+
+    func stored(_ snapshot: ExecutionSnapshot, key: Int64) -> StoredExecution {
+        StoredExecution(key: key, snapshot: snapshot, costUSD: snapshot.costUSD(prices: prices))
+    }
+
+    /// Writes the snapshot's metrics payload when it differs from what `previous` had stored.
+    private func writeMetrics(_ snapshot: ExecutionSnapshot, key: Int64, previous: String?) throws {
+        guard snapshot.metricsJSON != previous else { return }
+        if let payload = snapshot.metricsJSON {
+            upsertMetrics.bind(1, key)
+            upsertMetrics.bind(2, payload)
+            try upsertMetrics.execute()
+        } else {
+            deleteMetrics.bind(1, key)
+            try deleteMetrics.execute()
+        }
+    }
+
+    /// A row for an execution seen for the first time.
+    func insert(_ snapshot: ExecutionSnapshot, key: Int64) throws -> StoredExecution {
+        let execution = stored(snapshot, key: key)
+        try writeMetrics(snapshot, key: key, previous: nil)
+        insertStatement.bind(1, key)
+        insertStatement.bind(2, snapshot.executionID)
+        ExecutionRow.bind(execution, contribution: UsageContribution(snapshot: snapshot, prices: prices), to: insertStatement, offset: 2)
+        try insertStatement.execute()
+        return execution
+    }
+
+    /// Rewrites an existing row; `identityChanged` when job_path, team or submit_time may differ;
+    /// `previousMetrics` is the metrics payload stored before (pass nil to write it regardless).
+    func update(_ snapshot: ExecutionSnapshot, key: Int64, identityChanged: Bool, previousMetrics: String?) throws -> StoredExecution {
+        let execution = stored(snapshot, key: key)
+        try writeMetrics(snapshot, key: key, previous: previousMetrics)
+        let update = identityChanged ? fullUpdate : progressUpdate
+        update.bind(1, key)
+        ExecutionRow.bind(execution, contribution: UsageContribution(snapshot: snapshot, prices: prices), to: update, offset: 1)
+        try update.execute()
+        return execution
+    }
+}

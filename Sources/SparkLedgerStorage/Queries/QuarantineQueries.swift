@@ -1,0 +1,50 @@
+import GRDB
+import SparkLedgerCore
+
+/// One quarantined record.
+public struct QuarantineEntry: Sendable, Equatable {
+    public var id: Int64
+    public var reason: RejectionReason
+    public var detail: String
+    public var origin: String
+    public var raw: [UInt8]
+    public var rawSize: Int64
+    public var eventID: String?
+    public var executionID: String?
+    public var quarantinedAt: Int64
+}
+
+extension SQLiteEventStore {
+    /// Quarantined records in arrival order, optionally of one reason.
+    public func quarantine(reason: RejectionReason? = nil, limit: Int? = nil) throws(StoreError) -> [QuarantineEntry] {
+        try read { db in
+            let whereClause = reason == nil ? "" : "WHERE reason = ?1"
+            let limitClause = limit.map { "LIMIT \(max(0, $0))" } ?? ""
+            let select = try RawStatement(db, """
+                SELECT id, reason, detail, origin, raw, raw_size, event_id, execution_id, quarantined_at
+                FROM quarantine \(whereClause) ORDER BY id \(limitClause)
+                """)
+            defer { select.reset() }
+            if let reason { select.bind(1, reason.rawValue) }
+            var entries: [QuarantineEntry] = []
+            while try select.step() {
+                entries.append(QuarantineEntry(
+                    id: select.int64(0), reason: RejectionReason(rawValue: select.string(1)) ?? .malformed,
+                    detail: select.string(2), origin: select.string(3), raw: select.blob(4), rawSize: select.int64(5),
+                    eventID: select.optionalString(6), executionID: select.optionalString(7), quarantinedAt: select.int64(8)))
+            }
+            return entries
+        }
+    }
+
+    /// Quarantined records per reason.
+    public func quarantineCounts() throws(StoreError) -> [RejectionReason: Int64] {
+        try read { db in
+            var counts: [RejectionReason: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT reason, count(*) AS n FROM quarantine GROUP BY reason") {
+                if let reason = RejectionReason(rawValue: row["reason"]) { counts[reason] = row["n"] }
+            }
+            return counts
+        }
+    }
+}

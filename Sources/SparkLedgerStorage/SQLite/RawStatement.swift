@@ -1,0 +1,161 @@
+import GRDB
+import GRDBSQLite
+
+/// A cached GRDB statement driven through SQLite's C API: the hot paths of ingest, replay and
+/// listing, where boxing every value into GRDB's `DatabaseValue` costs more than the SQL itself.
+/// All SQLite C calls of the store live in this file. Use only inside the `Database` closure that
+/// created it.
+struct RawStatement {
+    private let statement: Statement
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+
+    /// SQLite copies the bytes before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ db: Database, _ sql: String) throws {
+        guard let connection = db.sqliteConnection else {
+            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the database connection is closed")
+        }
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
+        self.connection = connection
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    // MARK: binding (1-based parameter indices)
+
+    func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(handle, index, value)
+    }
+
+    func bind(_ index: Int32, _ value: Int64?) {
+        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: Double?) {
+        if let value, value.isFinite { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    }
+
+    func bind(_ index: Int32, _ value: String?) {
+        guard var value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        value.withUTF8 { utf8 in
+            if let base = utf8.baseAddress, utf8.count > 0 {
+                base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+                    _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), Self.transient)
+                }
+            } else {
+                _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)  // '' is not NULL
+            }
+        }
+    }
+
+    func bind(_ index: Int32, blob: [UInt8]?) {
+        guard let blob else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        blob.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), Self.transient)
+            } else {
+                _ = sqlite3_bind_zeroblob(handle, index, 0)  // an empty blob is not NULL
+            }
+        }
+    }
+
+    // MARK: stepping
+
+    /// Advances to the next row; false when there are no more.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let message = String(cString: sqlite3_errmsg(connection))
+            sqlite3_reset(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: String(cString: sqlite3_sql(handle)))
+        }
+    }
+
+    /// Runs a statement that returns no rows, then makes it ready for new bindings.
+    func execute() throws {
+        defer { reset() }
+        while try step() {}
+    }
+
+    func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// Rows changed by the last INSERT / UPDATE / DELETE on this connection.
+    var changes: Int32 { sqlite3_changes(connection) }
+
+    // MARK: columns (0-based)
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : sqlite3_column_int64(handle, column) }
+
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    func optionalDouble(_ column: Int32) -> Double? { isNull(column) ? nil : sqlite3_column_double(handle, column) }
+
+    func string(_ column: Int32) -> String { optionalString(column) ?? "" }
+
+    func optionalString(_ column: Int32) -> String? {
+        guard let text = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let bytes = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+
+    // MARK: digests
+
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    /// Appends a column's type tag and value in an unambiguous form (for digests).
+    func appendTagged(_ column: Int32, to buffer: inout [UInt8]) {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL:
+            buffer.append(UInt8(ascii: "N"))
+        case SQLITE_INTEGER:
+            buffer.append(UInt8(ascii: "I"))
+            buffer.append(contentsOf: String(int64(column)).utf8)
+        case SQLITE_FLOAT:
+            buffer.append(UInt8(ascii: "F"))
+            buffer.append(contentsOf: String(double(column).bitPattern, radix: 16).utf8)
+        case SQLITE_BLOB:
+            let bytes = blob(column)
+            buffer.append(UInt8(ascii: "B"))
+            buffer.append(contentsOf: "\(bytes.count):".utf8)
+            buffer.append(contentsOf: bytes)
+        default:
+            let text = string(column).utf8
+            buffer.append(UInt8(ascii: "T"))
+            buffer.append(contentsOf: "\(text.count):".utf8)
+            buffer.append(contentsOf: text)
+        }
+        buffer.append(0x1F)
+    }
+}
+
+extension Database {
+    /// `PRAGMA data_version`: changes when another connection commits, so a writer's caches know
+    /// when they went stale.
+    func dataVersion() throws -> Int64 {
+        try Int64.fetchOne(self, sql: "PRAGMA data_version") ?? 0
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import SparkLedgerCore
+import Synchronization
+
+/// The event store and its read models in one SQLite file (WAL): the append-only log, the
+/// quarantine, execution snapshots, daily usage and ingest checkpoints.
+///
+/// One instance per file for the life of the process. Writes are serialized; reads run
+/// concurrently with them on their own connections and see only committed batches.
+public final class SQLiteEventStore: Sendable {
+    public let configuration: StoreConfiguration
+    let pool: DatabasePool
+    let writer: Mutex<WriterState>
+
+    public var path: String { configuration.path }
+
+    public init(_ configuration: StoreConfiguration) throws(StoreError) {
+        self.configuration = configuration
+        self.writer = Mutex(WriterState(capacity: configuration.writerCacheCapacity))
+        let path = configuration.path
+        if configuration.readOnly {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(.cannotOpen, "no database at \(path): run `sparkledger ingest --db \(path) FILE` first")
+            }
+        } else {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.cannotOpen, "cannot create the directory \(directory) for database \(path): \(error.localizedDescription)")
+            }
+        }
+        var grdb = Configuration()
+        grdb.readonly = configuration.readOnly
+        grdb.busyMode = .timeout(configuration.busyTimeoutSeconds)
+        grdb.foreignKeysEnabled = false
+        let synchronous = configuration.durability == .full ? "FULL" : "NORMAL"
+        let cacheKiB = configuration.cacheMiB * 1024
+        let maximumPageCount = configuration.maximumPageCount
+        grdb.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB)")
+            if let maximumPageCount { try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)") }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: grdb)
+        } catch {
+            throw StoreError.translating(error, path: path, while: "opening")
+        }
+        try prepareSchema()
+    }
+
+    private func prepareSchema() throws(StoreError) {
+        let migrator = StoreSchema.migrator()
+        do {
+            if configuration.readOnly {
+                try pool.read { db in
+                    guard try migrator.hasCompletedMigrations(db) else {
+                        throw StoreError(.corrupt, "\(path) is not a SparkLedger database (or was written by an older version): open it once without read-only mode")
+                    }
+                }
+            } else {
+                let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+                if superseded {
+                    throw StoreError(.newerSchema, "\(path) was written by a newer SparkLedger; upgrade to open it")
+                }
+                try migrator.migrate(pool)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.translating(error, path: path, while: "preparing")
+        }
+    }
+
+    // MARK: writing
+
+    /// Applies a batch in one transaction: all of it or, on error, none of it.
+    @discardableResult
+    public func append(_ batch: IngestBatch) throws(StoreError) -> AppendOutcome {
+        var outcome = AppendOutcome()
+        var delivered = false
+        try appendStream(next: {
+            defer { delivered = true }
+            return delivered ? nil : batch
+        }, appended: { outcome = $0 })
+        return outcome
+    }
+
+    /// Applies a stream of batches, several to a transaction: a transaction ends after
+    /// `transactionRecords` records or `transactionSeconds`, whichever comes first, and when
+    /// `next` returns nil. Large transactions amortise the commit and the rewrite of the event-id
+    /// index; each one is still all or nothing. `appended` sees each batch's outcome once it is
+    /// in the transaction; a later failure rolls that transaction back and throws.
+    public func appendStream(
+        transactionRecords: Int = 250_000, transactionSeconds: Double = 2,
+        next: () throws -> IngestBatch?, appended: (AppendOutcome) -> Void
+    ) throws(StoreError) {
+        let prices = configuration.prices
+        let hash = configuration.eventIDHash
+        let clock = configuration.clock
+        do {
+            try pool.writeWithoutTransaction { db in
+                try writer.withLock { state in
+                    var finished = false
+                    while !finished {
+                        if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
+                        let started = ContinuousClock.now
+                        let limit = Duration.milliseconds(Int64(transactionSeconds * 1000))
+                        var session: WriteSession?
+                        do {
+                            try db.inTransaction(.immediate) {
+                                let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, cache: state)
+                                session = current
+                                while current.records < transactionRecords && ContinuousClock.now - started < limit {
+                                    guard let batch = try next() else {
+                                        finished = true
+                                        break
+                                    }
+                                    appended(try current.append(batch))
+                                }
+                                try current.finish()
+                                return .commit
+                            }
+                        } catch {
+                            state.forgetEverything()
+                            throw error
+                        }
+                        for execution in session?.written ?? [] { state.remember(execution) }
+                        state.dataVersion = try db.dataVersion()
+                        state.trimToCapacity()
+                    }
+                }
+            }
+        } catch {
+            throw StoreError.translating(error, path: path, while: "writing")
+        }
+    }
+
+    /// Runs `body` on a reader connection and maps database errors to `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.translating(error, path: path, while: "reading")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import SparkLedgerCore
+
+/// How to open a SparkLedger database.
+public struct StoreConfiguration: Sendable {
+    /// SQLite's durability setting for commits.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous=NORMAL` (WAL): a committed batch survives a crash of the process; a power
+        /// cut may lose the last commits but never corrupts the file. The Kafka consumer replays
+        /// from its stored offsets either way.
+        case normal
+        /// `synchronous=FULL`: every commit is on disk before it returns.
+        case full
+    }
+
+    public var path: String
+    public var readOnly: Bool
+    public var prices: PriceConfiguration
+    public var durability: Durability
+    /// How long a write waits for another process's lock before failing.
+    public var busyTimeoutSeconds: Double
+    /// SQLite page cache per connection.
+    public var cacheMiB: Int
+    /// Executions the writer keeps in memory between batches.
+    public var writerCacheCapacity: Int
+    /// Wall clock, epoch milliseconds: when events were ingested and quarantined.
+    public var clock: @Sendable () -> Int64
+
+    public init(
+        path: String, readOnly: Bool = false, prices: PriceConfiguration = .openCostDefaults,
+        durability: Durability = .normal, busyTimeoutSeconds: Double = 5, cacheMiB: Int = 64,
+        writerCacheCapacity: Int = 10_000, clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock
+    ) {
+        self.path = path
+        self.readOnly = readOnly
+        self.prices = prices
+        self.durability = durability
+        self.busyTimeoutSeconds = busyTimeoutSeconds
+        self.cacheMiB = cacheMiB
+        self.writerCacheCapacity = writerCacheCapacity
+        self.clock = clock
+    }
+
+    /// The event-id hash of the `event_ids` table. Tests replace it to force collisions.
+    var eventIDHash: @Sendable (String) -> Int64 = EventIDHash.hash
+    /// Caps the database size (`PRAGMA max_page_count`); tests use it to fill the "disk".
+    var maximumPageCount: Int?
+
+    public static let systemClock: @Sendable () -> Int64 = {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct SparkLedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sparkledger",
+        abstract: "The execution history and metrics pipeline of the Spark-on-Kubernetes platform.",
+        discussion: """
+            SparkLedger keeps the append-only log of ExecutionEvents written by the job runner and the
+            Spark Kubernetes Operator, folds it into execution snapshots and daily usage, and can
+            rebuild all of that from the log at any time.
+
+            Start with:
+              sparkledger demo                                  ingest the bundled history and summarise it
+              sparkledger executions --team ads --limit 20      what ran, newest first
+              sparkledger usage --team payments --since 2026-10-01
+            """,
+        version: "0.1.0",
+        subcommands: [
+            DemoCommand.self, IngestCommand.self, ExecutionsCommand.self, ExecutionCommand.self, UsageCommand.self,
+            QuarantineCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,151 @@
+import SparkLedgerCore
+import Testing
+
+/// Contract §4: one reason per check, checks in the contract's order, details that name the
+/// field and the value. (Duplicates and conflicting duplicates need the store: see the storage tests.)
+@Suite struct EventValidatorTests {
+    let validator = EventValidator()
+    let now: Int64 = 1_800_000_000_000
+
+    private func reason(_ text: String) -> RejectionReason? {
+        if case .failure(let rejection) = validator.validate(text, ingestTime: now) { return rejection.reason }
+        return nil
+    }
+
+    private func detail(_ text: String) -> String {
+        if case .failure(let rejection) = validator.validate(text, ingestTime: now) { return rejection.detail }
+        return "(accepted)"
+    }
+
+    /// A valid envelope with one member replaced (or removed with nil).
+    private func envelope(_ changes: [String: String?] = [:]) -> String {
+        var members: [(String, String)] = [
+            ("event_id", "\"e-1\""), ("execution_id", "\"exec-1\""), ("event_type", "\"TERMINAL\""),
+            ("timestamp", "1790000000000"), ("source", "\"runner\""), ("schema_version", "1"),
+            ("payload", #"{"final_state":"FAILED"}"#),
+        ]
+        for (key, value) in changes {
+            if let index = members.firstIndex(where: { $0.0 == key }) {
+                if let value { members[index].1 = value } else { members.remove(at: index) }
+            } else if let value {
+                members.append((key, value))
+            }
+        }
+        return "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    @Test func acceptsAValidEnvelopeAndKeepsUnknownMembers() throws {
+        let result = validator.validate(envelope(["trace_id": "\"abc\"", "payload": #"{"final_state":"FAILED","retries":2}"#]), ingestTime: now)
+        let event = try result.get()
+        #expect(event.type == .terminal)
+        #expect(event.canonicalPayload == #"{"final_state":"FAILED","retries":2}"#)
+        #expect(event.canonicalExtensions == #"{"trace_id":"abc"}"#)
+    }
+
+    @Test func tooLarge() {
+        let small = EventValidator(maximumEnvelopeBytes: 64)
+        let result = small.validate(envelope(), ingestTime: now)
+        guard case .failure(let rejection) = result else { Issue.record("accepted"); return }
+        #expect(rejection.reason == .tooLarge)
+        #expect(rejection.detail.contains("limit is 64"))
+        // Exactly 1 MiB is allowed; one byte more is not (the size check runs before parsing).
+        let padding = String(repeating: " ", count: Contract.maximumEnvelopeBytes - envelope().utf8.count)
+        #expect(reason(envelope() + padding) == nil)
+        #expect(reason(envelope() + padding + " ") == .tooLarge)
+        #expect(reason(String(repeating: "x", count: Contract.maximumEnvelopeBytes + 1)) == .tooLarge)
+    }
+
+    @Test func malformed() {
+        #expect(reason("{\"event_id\": ") == .malformed)
+        #expect(reason("not json") == .malformed)
+        #expect(reason("[1, 2, 3]") == .malformed)  // valid JSON, not an object
+        #expect(reason("\"a string\"") == .malformed)
+        #expect(reason(envelope() + " trailing") == .malformed)
+        #expect(reason(#"{"event_id":"a","event_id":"b"}"#) == .malformed)  // duplicate key: ambiguous
+        #expect(detail("[1]").contains("expected a JSON object, got an array"))
+        #expect(validator.validate([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], ingestTime: now).failureReason == .malformed)  // invalid UTF-8
+    }
+
+    @Test func invalidEnvelope() {
+        #expect(reason(envelope(["timestamp": "\"2026-10-01T00:00:00Z\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["timestamp": "1790000000000.5"])) == .invalidEnvelope)
+        #expect(reason(envelope(["execution_id": "\"exec 1\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["execution_id": "\"\(String(repeating: "x", count: 129))\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["source": "\"scheduler\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["payload": "[]"])) == .invalidEnvelope)
+        #expect(reason(envelope(["payload": nil])) == .invalidEnvelope)
+        #expect(reason(envelope(["event_id": "\"\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["event_id": nil])) == .invalidEnvelope)
+        #expect(reason(envelope(["event_type": "5"])) == .invalidEnvelope)
+        #expect(reason(envelope(["schema_version": "0"])) == .invalidEnvelope)
+        #expect(reason(envelope(["schema_version": "\"1\""])) == .invalidEnvelope)
+        #expect(detail(envelope(["execution_id": "\"exec 1\""])) == #"execution_id must be 1–128 characters of [A-Za-z0-9._:-], got "exec 1""#)
+        #expect(detail(envelope(["timestamp": "\"yesterday\""])) == #"timestamp must be an integer, got "yesterday""#)
+        // Integral numbers are integers whatever their spelling (JSON Schema's rule too).
+        #expect(reason(envelope(["timestamp": "1.79e12"])) == nil)
+    }
+
+    @Test func unsupportedSchemaVersion() {
+        #expect(reason(envelope(["schema_version": "2"])) == .unsupportedSchemaVersion)
+        #expect(detail(envelope(["schema_version": "7"])).contains("schema_version 7"))
+    }
+
+    @Test func unknownEventType() {
+        #expect(reason(envelope(["event_type": "\"RESTARTED\""])) == .unknownEventType)
+        #expect(reason(envelope(["event_type": "\"submit\""])) == .unknownEventType)  // names are case-sensitive
+        #expect(detail(envelope(["event_type": "\"RESTARTED\""])).hasPrefix(#"event_type "RESTARTED" is not one of SUBMIT"#))
+    }
+
+    @Test func invalidTimestamp() {
+        #expect(reason(envelope(["timestamp": "946684799999"])) == .invalidTimestamp)  // 1 ms before 2000
+        #expect(reason(envelope(["timestamp": "946684800000"])) == nil)
+        #expect(reason(envelope(["timestamp": "-5"])) == .invalidTimestamp)
+        #expect(reason(envelope(["timestamp": "\(now + 86_400_000)"])) == nil)  // exactly 24 h ahead
+        #expect(reason(envelope(["timestamp": "\(now + 86_400_001)"])) == .invalidTimestamp)
+    }
+
+    @Test func invalidPayload() {
+        #expect(reason(envelope(["payload": #"{"final_state":"DONE"}"#])) == .invalidPayload)
+        #expect(reason(envelope(["payload": "{}"])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b"}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b","team":"t","attempt":0}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b","team":"t","vendor":"GCP"}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b","team":"t","labels":{"x":1}}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b","team":"t","resources":{"executor":{"memory_mb":"8g"}}}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"STATE\"", "payload": "{}"])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"METRICS_SUMMARY\"", "payload": #"{"shuffle_read_bytes":-1}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"METRICS_SUMMARY\"", "payload": #"{"tasks":1.5}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"METRICS_SUMMARY\"", "payload": #"{"spot_fraction":1.2}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"METRICS_SUMMARY\"", "payload": #"{"executor_core_seconds":12.5,"spot_fraction":0.5}"#])) == nil)
+        #expect(reason(envelope(["event_type": "\"RUNNING\"", "payload": #"{"spark_ui_url":42}"#])) == .invalidPayload)
+        #expect(reason(envelope(["event_type": "\"CANCEL\"", "payload": #"{"reason":null,"requested_by":"ana"}"#])) == nil)
+        #expect(detail(envelope(["event_type": "\"SUBMIT\"", "payload": #"{"job_path":"a/b","team":"t","resources":{"executor":{"memory_mb":"8g"}}}"#]))
+            == #"SUBMIT payload.resources.executor.memory_mb must be an integer ≥ 1, got "8g""#)
+        #expect(detail(envelope(["payload": "{}"])) == #"TERMINAL payload.final_state is required (one of "SUCCEEDED", "FAILED", "CANCELLED")"#)
+    }
+
+    @Test func checksRunInTheContractsOrder() {
+        // Each line breaks two rules; the earlier check names the reason.
+        #expect(reason(envelope(["source": "\"x\"", "schema_version": "9"])) == .invalidEnvelope)
+        #expect(reason(envelope(["schema_version": "9", "event_type": "\"NOPE\""])) == .unsupportedSchemaVersion)
+        #expect(reason(envelope(["event_type": "\"NOPE\"", "timestamp": "5"])) == .unknownEventType)
+        #expect(reason(envelope(["timestamp": "5", "payload": "{}"])) == .invalidTimestamp)
+        #expect(reason(envelope(["payload": "[]", "event_type": "\"NOPE\""])) == .invalidEnvelope)
+        let small = EventValidator(maximumEnvelopeBytes: 10)
+        #expect(small.validate("not json at all", ingestTime: now).failureReason == .tooLarge)
+    }
+
+    @Test func reasonCodesAreTheContracts() {
+        #expect(RejectionReason.allCases.map(\.rawValue) == [
+            "too_large", "malformed", "invalid_envelope", "unsupported_schema_version", "unknown_event_type",
+            "invalid_timestamp", "invalid_payload", "conflicting_duplicate",
+        ])
+    }
+}
+
+extension Result where Failure == Rejection {
+    var failureReason: RejectionReason? {
+        if case .failure(let rejection) = self { return rejection.reason }
+        return nil
+    }
+}

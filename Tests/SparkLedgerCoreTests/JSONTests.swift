@@ -1,0 +1,99 @@
+import SparkLedgerCore
+import Testing
+
+@Suite struct JSONParserTests {
+    private func parse(_ text: String) -> JSONValue? { try? JSONParser.parse(text) }
+    private func fails(_ text: String) -> Bool { parse(text) == nil }
+
+    @Test func numbersFollowTheOneRepresentationRule() {
+        #expect(parse("1") == .int(1))
+        #expect(parse("1.0") == .int(1))
+        #expect(parse("1e3") == .int(1000))
+        #expect(parse("-0") == .int(0))
+        #expect(parse("9223372036854775807") == .int(.max))
+        #expect(parse("-9223372036854775808") == .int(.min))
+        #expect(parse("9223372036854775808") == .double(9_223_372_036_854_775_808))
+        #expect(parse("0.5") == .double(0.5))
+        #expect(parse("1.5e-3") == .double(0.0015))
+    }
+
+    @Test func stringsAndEscapes() {
+        #expect(parse(#""a\"b\\c\/d\n\t""#) == .string("a\"b\\c/d\n\t"))
+        #expect(parse(#""\u00e9\u4e2d""#) == .string("é中"))
+        #expect(parse(#""\ud83d\ude00""#) == .string("😀"))
+        #expect(parse("\"é中😀\"") == .string("é中😀"))
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "NaN", "Infinity", "'x'", "{a:1}", "tru", "nul",
+        "\"\\x\"", "\"\\ud83d\"", "\"\\ude00\"", "\"a\nb\"", "// comment\n{}", "{} {}", "1e999", "[1 2]", "\"abc",
+    ])
+    func rejects(text: String) {
+        #expect(fails(text), "accepted \(text.debugDescription)")
+    }
+
+    @Test func rejectsInvalidUTF8AndOverlongEncodings() {
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22]] {
+            #expect((try? JSONParser.parse(bytes)) == nil, "accepted \(bytes)")
+        }
+    }
+
+    @Test func rejectsDuplicateKeysSmallAndLarge() {
+        #expect(fails(#"{"a":1,"a":2}"#))
+        let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(parse("{\(many)}") != nil)
+        #expect(fails("{\(many),\"k7\":0}"))
+    }
+
+    @Test func limitsNesting() {
+        let deep = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect(parse(deep) != nil)
+        let tooDeep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(fails(tooDeep))
+    }
+
+    @Test func errorsSayWhereAndWhat() {
+        do {
+            _ = try JSONParser.parse(#"{"a": tru}"#)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.offset == 6)
+            #expect(error.description == "unexpected character 't' at byte 6")
+        }
+    }
+}
+
+@Suite struct CanonicalJSONTests {
+    @Test func keyOrderWhitespaceAndNumberSpellingDoNotMatter() throws {
+        let a = try JSONParser.parse(#"{"b": [1.0, {"y": true, "x": null}], "a": "é"}"#)
+        let b = try JSONParser.parse(#"{"a":"é","b":[1,{"x":null,"y":true}]}"#)
+        #expect(a == b)
+        #expect(JSONWriter.string(a) == #"{"a":"é","b":[1,{"x":null,"y":true}]}"#)
+        #expect(JSONWriter.bytes(a) == JSONWriter.bytes(b))
+    }
+
+    @Test func keysSortByUTF8Bytes() throws {
+        let value = try JSONParser.parse(#"{"b":1,"B":2,"é":3,"a":4,"aa":5}"#)
+        #expect(JSONWriter.string(value) == #"{"B":2,"a":4,"aa":5,"b":1,"é":3}"#)
+    }
+
+    @Test func writerEscapesWhatJSONRequires() throws {
+        let value = JSONValue.string("q\"b\\n\n\u{01}é")
+        let text = JSONWriter.string(value)
+        #expect(text == #""q\"b\\n\n\u0001é""#)
+        #expect(try JSONParser.parse(text) == value)
+    }
+
+    @Test func roundTripsNumbers() throws {
+        for number in [0.1, 1e-7, 123456.789, 1e21, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude] {
+            let text = JSONWriter.string(.number(number))
+            #expect(try JSONParser.parse(text).numberValue == number, "\(text)")
+        }
+        #expect(JSONWriter.string(.double(2.0)) == "2")
+    }
+
+    @Test func prettyKeepsDocumentOrder() {
+        let value = JSONValue.object(JSONObject([.init("z", .int(1)), .init("a", .array([.bool(true)])), .init("e", .object(JSONObject()))]))
+        #expect(JSONWriter.prettyString(value) == "{\n  \"z\": 1,\n  \"a\": [\n    true\n  ],\n  \"e\": {}\n}")
+    }
+}

@@ -1,0 +1,40 @@
+import GRDB
+@testable import SparkLedgerStorage
+import SparkLedgerCore
+import Testing
+
+@Suite struct AppendOnlyLogTests {
+    @Test func theLogRefusesUpdatesAndDeletes() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1"), "not json"])
+        for sql in [
+            "UPDATE events SET timestamp = timestamp + 1", "DELETE FROM events",
+            "UPDATE event_ids SET seq = 99", "DELETE FROM event_ids",
+            "UPDATE quarantine SET reason = 'malformed'", "DELETE FROM quarantine",
+            "DELETE FROM executions", "UPDATE executions SET execution_id = 'other'",
+        ] {
+            #expect(throws: DatabaseError.self, "\(sql)") {
+                try fixture.withDatabase { db in try db.execute(sql: sql) }
+            }
+        }
+        #expect(try fixture.count("events") == 1)
+        #expect(try fixture.count("quarantine") == 1)
+        // Projections are not the log: replay may rewrite them.
+        try fixture.withDatabase { db in try db.execute(sql: "UPDATE executions SET cost_usd = 1") }
+    }
+
+    @Test func theSchemaCarriesTheInvariants() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1")])
+        let bad = [
+            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'NOPE', 1790000000000, 'runner', 1, '{}')",
+            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 5, 'runner', 1, '{}')",
+            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 1790000000000, 'cron', 1, '{}')",
+            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 1790000000000, 'runner', 1, '[1]')",
+            "INSERT INTO quarantine (reason, detail, origin, raw, raw_size, quarantined_at) VALUES ('bad', '', '', x'00', 1, 0)",
+        ]
+        for sql in bad {
+            #expect(throws: DatabaseError.self, "\(sql)") { try fixture.withDatabase { db in try db.execute(sql: sql) } }
+        }
+    }
+}

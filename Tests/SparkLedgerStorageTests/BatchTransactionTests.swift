@@ -1,0 +1,48 @@
+import GRDB
+@testable import SparkLedgerStorage
+import SparkLedgerCore
+import Testing
+
+/// A batch's events, snapshots, usage, quarantine and checkpoint commit together or not at all.
+@Suite struct BatchTransactionTests {
+    @Test func aFailingBatchLeavesNoTrace() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1", execution: "a")], checkpoints: [IngestCheckpoint(source: "file:/x", position: 1)])
+        let before = try fixture.visibleState()
+
+        // Valid events first, then a record the schema refuses (raw_size smaller than raw).
+        var items = StoreFixture.items([Envelope.submit("s2", execution: "b"), Envelope.make("r1", execution: "a")])
+        items.append(.rejected(QuarantinedInput(rejection: Rejection(.malformed, "x"), origin: .file(path: "x", line: 3), raw: [1, 2, 3], rawSize: 0)))
+        #expect(throws: StoreError.self) {
+            try fixture.store.append(IngestBatch(items: items, checkpoints: [IngestCheckpoint(source: "file:/x", position: 3)]))
+        }
+        #expect(try fixture.count("events") == 1)
+        #expect(try fixture.count("event_ids") == 1)
+        #expect(try fixture.count("quarantine") == 0)
+        #expect(try fixture.store.checkpoint(source: "file:/x")?.position == 1)
+        let after = try fixture.visibleState()
+        #expect(after.executions == before.executions)
+        #expect(after.usage == before.usage)
+
+        // The writer forgot what it had cached for the failed batch: the same events now commit.
+        let outcome = try fixture.append([Envelope.submit("s2", execution: "b"), Envelope.make("r1", execution: "a")])
+        #expect(outcome.accepted == 2)
+        #expect(try fixture.store.execution(id: "a")?.snapshot.state == .running)
+        #expect(try fixture.store.execution(id: "b")?.snapshot.eventCount == 1)
+    }
+
+    @Test func anotherWriterInvalidatesTheCache() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1", execution: "a")])
+        // A second store on the same file (another process) writes to the same execution.
+        let other = try SQLiteEventStore(StoreConfiguration(path: fixture.path, clock: { StoreFixture.ingestTime }))
+        try other.append(IngestBatch(items: StoreFixture.items([Envelope.make("r1", execution: "a", at: 1_790_000_010_000)])))
+        // The first store must see that, not its cached snapshot.
+        try fixture.append([Envelope.make("t1", execution: "a", type: "TERMINAL", at: 1_790_000_020_000, payload: #"{"final_state":"SUCCEEDED"}"#)])
+        let snapshot = try #require(try fixture.store.execution(id: "a")).snapshot
+        #expect(snapshot.eventCount == 3)
+        #expect(snapshot.startTime == 1_790_000_010_000)
+        #expect(snapshot.state == .succeeded)
+        #expect(try fixture.store.replay(dryRun: true).identical)
+    }
+}

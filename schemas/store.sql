@@ -1,0 +1,197 @@
+-- SparkLedger store schema (SQLite), version 1.
+-- The code's migrations (Sources/SparkLedgerStorage/Schema/StoreSchema.swift) create exactly
+-- this; StoreSchemaTests fails when the two differ. Columns are snake_case so that SQLite and
+-- PostgreSQL can share the schema.
+
+-- The log: every accepted event, never changed, never removed, clustered by execution so that
+-- an execution's history is one range and a replay one sequential scan. seq is the global append
+-- order (numbers of duplicates turned away are skipped). payload and extensions are canonical
+-- JSON objects (keys sorted by UTF-8 bytes, no whitespace) written by the validator.
+CREATE TABLE events (
+    execution_key INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL CHECK (length(event_id) BETWEEN 1 AND 128),
+    event_type TEXT NOT NULL CHECK (event_type = 'SUBMIT' OR event_type = 'RUNNING' OR event_type = 'STATE' OR event_type = 'METRICS_SUMMARY' OR event_type = 'CANCEL' OR event_type = 'TERMINAL'),
+    timestamp INTEGER NOT NULL CHECK (timestamp >= 946684800000),
+    source TEXT NOT NULL CHECK (source = 'runner' OR source = 'operator' OR source = 'importer'),
+    schema_version INTEGER NOT NULL CHECK (schema_version >= 1),
+    payload TEXT NOT NULL,
+    extensions TEXT,
+    PRIMARY KEY (execution_key, seq)
+) WITHOUT ROWID;
+
+CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events is append-only: UPDATE is not allowed'); END;
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events is append-only: DELETE is not allowed'); END;
+
+-- event_id -> where the event is, keyed by the 64-bit FNV-1a hash of the event_id's UTF-8 bytes
+-- (as a signed integer). The store confirms every hash hit against the stored event_id; ids whose
+-- hash slot is taken go to event_id_collisions. (A text UNIQUE index on random ids would halve
+-- the ingest rate.)
+CREATE TABLE event_ids (event_hash INTEGER PRIMARY KEY, execution_key INTEGER NOT NULL, seq INTEGER NOT NULL);
+
+CREATE TRIGGER event_ids_append_only BEFORE UPDATE ON event_ids
+BEGIN SELECT RAISE(ABORT, 'event_ids is append-only: UPDATE is not allowed'); END;
+
+CREATE TRIGGER event_ids_no_delete BEFORE DELETE ON event_ids
+BEGIN SELECT RAISE(ABORT, 'event_ids is append-only: DELETE is not allowed'); END;
+
+CREATE TABLE event_id_collisions (
+    event_id TEXT PRIMARY KEY, execution_key INTEGER NOT NULL, seq INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER event_id_collisions_append_only BEFORE UPDATE ON event_id_collisions
+BEGIN SELECT RAISE(ABORT, 'event_id_collisions is append-only: UPDATE is not allowed'); END;
+
+CREATE TRIGGER event_id_collisions_no_delete BEFORE DELETE ON event_id_collisions
+BEGIN SELECT RAISE(ABORT, 'event_id_collisions is append-only: DELETE is not allowed'); END;
+
+-- Where the log continues: the next seq and execution key, advanced by every transaction.
+CREATE TABLE log_position (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    next_seq INTEGER NOT NULL CHECK (next_seq >= 1),
+    next_execution_key INTEGER NOT NULL CHECK (next_execution_key >= 1)
+);
+INSERT INTO log_position (id, next_seq, next_execution_key) VALUES (1, 1, 1);
+
+-- Rejected input with its raw bytes (the first MiB of a too_large record; raw_size is the whole).
+CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY,
+    reason TEXT NOT NULL CHECK (reason = 'malformed' OR reason = 'invalid_envelope' OR reason = 'unknown_event_type' OR reason = 'unsupported_schema_version' OR reason = 'invalid_payload' OR reason = 'too_large' OR reason = 'invalid_timestamp' OR reason = 'conflicting_duplicate'),
+    detail TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    message_key BLOB,
+    raw BLOB NOT NULL,
+    raw_size INTEGER NOT NULL CHECK (raw_size >= length(raw)),
+    event_id TEXT,
+    execution_id TEXT,
+    quarantined_at INTEGER NOT NULL
+);
+
+CREATE INDEX quarantine_by_reason ON quarantine (reason);
+
+CREATE TRIGGER quarantine_append_only BEFORE UPDATE ON quarantine
+BEGIN SELECT RAISE(ABORT, 'quarantine is append-only: UPDATE is not allowed'); END;
+
+CREATE TRIGGER quarantine_no_delete BEFORE DELETE ON quarantine
+BEGIN SELECT RAISE(ABORT, 'quarantine is append-only: DELETE is not allowed'); END;
+
+-- Execution snapshots: the fold of each execution's events. execution_key (handed out in
+-- first-seen order) and execution_id never change; every other column is a projection that
+-- `sparkledger replay` recomputes from the log. core_seconds … executors_removed are what the
+-- execution adds to its day's usage; fold_* is the last event folded in.
+CREATE TABLE executions (
+    execution_key INTEGER PRIMARY KEY,
+    execution_id TEXT NOT NULL UNIQUE,
+    job_path TEXT,
+    team TEXT,
+    owner TEXT,
+    namespace TEXT,
+    vendor TEXT CHECK (vendor = 'SK8' OR vendor = 'EMR' OR vendor = 'DBR'),
+    vendor_run_id TEXT,
+    idempotency_key TEXT,
+    parent_execution_id TEXT,
+    spark_version TEXT,
+    resources TEXT,
+    labels TEXT,
+    spark_ui_url TEXT,
+    logs_url TEXT,
+    state TEXT NOT NULL CHECK (state = 'SUBMITTED' OR state = 'RUNNING' OR state = 'SUCCEEDED' OR state = 'FAILED' OR state = 'CANCELLED'),
+    operator_state TEXT,
+    final_by TEXT NOT NULL CHECK (final_by = 'none' OR final_by = 'runner' OR final_by = 'operator'),
+    failure_kind TEXT CHECK (failure_kind = 'APPLICATION' OR failure_kind = 'INFRASTRUCTURE'),
+    error_class TEXT CHECK (error_class = 'USER' OR error_class = 'SYSTEM' OR error_class = 'UNKNOWN'),
+    error_message TEXT,
+    exit_code INTEGER,
+    base_attempt INTEGER NOT NULL CHECK (base_attempt >= 1),
+    restarts INTEGER NOT NULL CHECK (restarts >= 0),
+    attempt INTEGER NOT NULL,
+    submit_time INTEGER,
+    start_time INTEGER,
+    end_time INTEGER,
+    cancel_requested_time INTEGER,
+    resources_released_time INTEGER,
+    queue_ms INTEGER,
+    duration_ms INTEGER,
+    event_count INTEGER NOT NULL CHECK (event_count >= 1),
+    last_event_time INTEGER NOT NULL,
+    incomplete INTEGER NOT NULL CHECK (incomplete = 0 OR incomplete = 1),
+    cost_usd REAL,
+    core_seconds REAL NOT NULL,
+    memory_gib_seconds REAL NOT NULL,
+    shuffle_read_bytes INTEGER NOT NULL,
+    shuffle_write_bytes INTEGER NOT NULL,
+    shuffle_fetch_failures INTEGER NOT NULL,
+    spill_bytes INTEGER NOT NULL,
+    tasks INTEGER NOT NULL,
+    failed_tasks INTEGER NOT NULL,
+    executors_added INTEGER NOT NULL,
+    executors_removed INTEGER NOT NULL,
+    fold_timestamp INTEGER NOT NULL,
+    fold_rank INTEGER NOT NULL,
+    fold_event_id TEXT NOT NULL
+);
+
+CREATE INDEX executions_by_submit_time ON executions (submit_time);
+
+CREATE INDEX executions_by_team ON executions (team, submit_time);
+
+CREATE INDEX executions_by_job ON executions (job_path, submit_time);
+
+CREATE TRIGGER executions_identity_is_fixed BEFORE UPDATE OF execution_key, execution_id ON executions
+BEGIN SELECT RAISE(ABORT, 'executions: execution_key and execution_id never change'); END;
+
+CREATE TRIGGER executions_no_delete BEFORE DELETE ON executions
+BEGIN SELECT RAISE(ABORT, 'executions is append-only: DELETE is not allowed'); END;
+
+-- The last METRICS_SUMMARY payload of each execution that has one (a projection). Apart from
+-- executions because a state change rewrites a snapshot's whole row.
+CREATE TABLE execution_metrics (execution_key INTEGER PRIMARY KEY, payload TEXT NOT NULL);
+
+-- Daily usage per (UTC day of submit_time, team, job_path, namespace, vendor); `usage` rolls
+-- namespace and vendor up. *_buckets are JSON arrays of per-bucket counts over the contract's
+-- histogram bounds (seconds), +Inf last.
+CREATE TABLE daily_usage (
+    day TEXT NOT NULL,
+    team TEXT NOT NULL,
+    job_path TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    vendor TEXT NOT NULL,
+    executions INTEGER NOT NULL CHECK (executions >= 1),
+    succeeded INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL,
+    active_submitted INTEGER NOT NULL,
+    active_running INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    core_seconds REAL NOT NULL,
+    memory_gib_seconds REAL NOT NULL,
+    shuffle_read_bytes INTEGER NOT NULL,
+    shuffle_write_bytes INTEGER NOT NULL,
+    shuffle_fetch_failures INTEGER NOT NULL,
+    spill_bytes INTEGER NOT NULL,
+    tasks INTEGER NOT NULL,
+    failed_tasks INTEGER NOT NULL,
+    executors_added INTEGER NOT NULL,
+    executors_removed INTEGER NOT NULL,
+    duration_ms_sum INTEGER NOT NULL,
+    duration_count INTEGER NOT NULL,
+    queue_ms_sum INTEGER NOT NULL,
+    queue_count INTEGER NOT NULL,
+    succeeded_duration_buckets TEXT NOT NULL,
+    failed_duration_buckets TEXT NOT NULL,
+    cancelled_duration_buckets TEXT NOT NULL,
+    queue_time_buckets TEXT NOT NULL,
+    PRIMARY KEY (day, team, job_path, namespace, vendor)
+) WITHOUT ROWID;
+
+-- How far each input was ingested, advanced in the same transaction as its events:
+-- file:<path> -> next line, kafka:<topic>/<partition> -> next offset.
+CREATE TABLE ingest_checkpoints (
+    source TEXT PRIMARY KEY,
+    position INTEGER NOT NULL CHECK (position >= 0),
+    detail TEXT,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
