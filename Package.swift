@@ -73,7 +73,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "SparkLedgerSyntheticTests", dependencies: ["SparkLedgerSynthetic"]),
+        .testTarget(name: "SparkLedgerSyntheticTests", dependencies: ["SparkLedgerSynthetic", "SparkLedgerCore"]),
+        .testTarget(
+            name: "SparkLedgerSchemaTests",
+            dependencies: ["SparkLedgerCore", "SparkLedgerSynthetic", "SparkLedgerTestSupport"],
+            exclude: ["validate_with_jsonschema.py"]
+        ),
         .testTarget(
             name: "SparkLedgerEndToEndTests",
             dependencies: ["sparkledger", "SparkLedgerCore", "SparkLedgerTestSupport"]

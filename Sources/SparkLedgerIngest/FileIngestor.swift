@@ -58,7 +58,7 @@ public final class FileIngestor {
         do {
             files = try IngestInputs.expand(paths)
         } catch {
-            throw .archive(error)
+            throw IngestError(cause: .archive(error), committedRecords: 0)
         }
         var report = IngestReport()
         report.inputs = files.map { IngestReport.Input(path: $0) }
@@ -82,6 +82,7 @@ public final class FileIngestor {
         var failure: ArchiveError?
         var input = 0
         var records = 0
+        var committedRecords = 0
         do {
             try store.appendStream(
                 transactionRecords: configuration.transactionRecords, transactionSeconds: configuration.transactionSeconds,
@@ -106,11 +107,12 @@ public final class FileIngestor {
                 appended: { outcome in
                     report.inputs[input].outcome.add(outcome)
                     progress.recordsCommitted.add(Int64(records), ordering: .relaxed)
-                })
+                },
+                committed: { committedRecords += $0 })
         } catch {
-            throw .store(error)
+            throw IngestError(cause: .store(error), committedRecords: committedRecords)
         }
-        if let failure { throw .archive(failure) }
+        if let failure { throw IngestError(cause: .archive(failure), committedRecords: committedRecords) }
         report.seconds = Self.seconds(since: started)
         return report
     }

@@ -91,10 +91,11 @@ public final class SQLiteEventStore: Sendable {
     /// `transactionRecords` records or `transactionSeconds`, whichever comes first, and when
     /// `next` returns nil. Large transactions amortise the commit and the rewrite of the event-id
     /// index; each one is still all or nothing. `appended` sees each batch's outcome once it is
-    /// in the transaction; a later failure rolls that transaction back and throws.
+    /// in the transaction; `committed` the number of records of each transaction once it is
+    /// durable. A failure rolls the transaction in flight back and throws.
     public func appendStream(
         transactionRecords: Int = 250_000, transactionSeconds: Double = 2,
-        next: () throws -> IngestBatch?, appended: (AppendOutcome) -> Void
+        next: () throws -> IngestBatch?, appended: (AppendOutcome) -> Void, committed: (Int) -> Void = { _ in }
     ) throws(StoreError) {
         let prices = configuration.prices
         let hash = configuration.eventIDHash
@@ -126,6 +127,7 @@ public final class SQLiteEventStore: Sendable {
                             state.forgetEverything()
                             throw error
                         }
+                        committed(session?.records ?? 0)
                         for execution in session?.written ?? [] { state.remember(execution) }
                         state.dataVersion = try db.dataVersion()
                         state.trimToCapacity()

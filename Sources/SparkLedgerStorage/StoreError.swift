@@ -39,13 +39,13 @@ extension StoreError {
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode.primaryResultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return StoreError(.locked, "database \(path) is locked by another process (\(activity)); nothing of this batch was written")
+            return StoreError(.locked, "database \(path) is locked by another process (\(activity)); the transaction in flight was rolled back")
         case .SQLITE_READONLY:
             return StoreError(.readOnly, "database \(path) is read-only (\(activity)): \(detail)")
         case .SQLITE_FULL:
-            return StoreError(.full, "disk full while \(activity) \(path): the batch in flight was rolled back; earlier batches stay committed")
+            return StoreError(.full, "disk full while \(activity) \(path): the transaction in flight was rolled back")
         case .SQLITE_IOERR:
-            return StoreError(.full, "I/O error while \(activity) \(path) (disk full or a file size limit?): the batch in flight was rolled back; earlier batches stay committed (\(detail))")
+            return StoreError(.full, "I/O error while \(activity) \(path) (disk full or a file size limit?): the transaction in flight was rolled back (\(detail))")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return StoreError(.corrupt, "\(path) is not a SparkLedger database or is damaged: \(detail)")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 
 @main
 struct SparkLedgerCommand: ParsableCommand {
@@ -21,4 +22,11 @@ struct SparkLedgerCommand: ParsableCommand {
             QuarantineCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self,
         ]
     )
+
+    static func main() {
+        // A file-size limit (ulimit -f) must fail the write, which SQLite reports and the store
+        // rolls back, rather than kill the process mid-transaction.
+        signal(SIGXFSZ, SIG_IGN)
+        main(Array(CommandLine.arguments.dropFirst()))
+    }
 }

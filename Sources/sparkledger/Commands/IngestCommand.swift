@@ -30,8 +30,8 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Summary format: text or json.")
     var format: SummaryFormat = .text
 
-    @Option(help: "Records per transaction.")
-    var batchSize: Int = 20_000
+    @Option(help: "Records per transaction (a transaction also ends every 2 seconds).")
+    var commitEvery: Int = 250_000
 
     @Flag(help: "Read interrupted files from the start instead of resuming after the last committed line.")
     var noResume = false
@@ -40,13 +40,15 @@ struct IngestCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("Name at least one file to ingest, or `-` for standard input.") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize).") }
+        guard commitEvery >= 1 else { throw ValidationError("--commit-every must be at least 1, got \(commitEvery).") }
     }
 
     func run() throws {
         try reportingFailures {
             let eventStore = try store.open()
-            let ingestor = FileIngestor(store: eventStore, configuration: FileIngestConfiguration(batchSize: batchSize, resume: !noResume))
+            let configuration = FileIngestConfiguration(
+                batchSize: min(10_000, commitEvery), transactionRecords: commitEvery, resume: !noResume)
+            let ingestor = FileIngestor(store: eventStore, configuration: configuration)
             let progress = IngestProgress()
             let display = ProgressDisplay(progress: progress)
             display.start()
@@ -54,9 +56,12 @@ struct IngestCommand: ParsableCommand {
             do {
                 report = try ingestor.ingest(files, progress: progress)
                 display.stop()
-            } catch {
+            } catch let error as IngestError {
                 display.stop()
-                throw CommandFailure("\(error)" + " (batches committed before this stay in \(eventStore.path))")
+                let committed = error.committedRecords > 0
+                    ? "; the \(Formatting.count(error.committedRecords)) records committed before it stay in \(eventStore.path)"
+                    : "; nothing was committed"
+                throw CommandFailure("\(error)" + committed)
             }
             let output = StandardOutput()
             switch format {

@@ -1,0 +1,209 @@
+import Foundation
+import SparkLedgerCore
+import SparkLedgerTestSupport
+import Testing
+
+/// The `sparkledger` executable, run as users and scripts run it.
+@Suite(.serialized) struct CommandLineTests {
+    let directory = TemporaryDirectory("sparkledger-e2e")
+
+    private func run(_ arguments: [String], input: Data? = nil) throws -> ProcessResult {
+        try SparkLedgerBinary.run(arguments, input: input, directory: directory.path)
+    }
+
+    private func json(_ result: ProcessResult) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+    }
+
+    private func int(_ value: Any?) -> Int64? { (value as? NSNumber)?.int64Value }
+
+    @Test func generateIngestAndQueryAgreeWithAnIndependentModel() throws {
+        let plain = directory.file("history.ndjson")
+        let compressed = directory.file("history.ndjson.zst")
+        let db = directory.file("e2e.db")
+        #expect(try run(["generate", "--executions", "400", "--seed", "12", "--late-rate", "0.05", "--out", plain]).status == 0)
+        #expect(try run(["generate", "--executions", "400", "--seed", "12", "--late-rate", "0.05", "--out", compressed]).status == 0)
+        let lines = try String(contentsOfFile: plain, encoding: .utf8).split(separator: "\n").map { Data($0.utf8) }
+        let model = ReferenceModel(lines: lines, isAccepted: { _ in true })
+
+        // Ingest: every distinct event accepted once, the rest counted as duplicates.
+        let ingest = try run(["ingest", "--db", db, "--format", "json", compressed])
+        try #require(ingest.status == 0, "\(ingest.error)")
+        let summary = try #require(try json(ingest) as? [String: Any])
+        let distinct = model.executions.values.reduce(0) { $0 + $1.events }
+        #expect(int(summary["accepted"]) == Int64(distinct))
+        #expect(int(summary["duplicates"]) == Int64(lines.count - distinct))
+        #expect(int(summary["quarantined_total"]) == 0)
+
+        // Every snapshot, field by field.
+        let listing = try run(["executions", "--db", db, "--format", "json"])
+        try #require(listing.status == 0, "\(listing.error)")
+        let snapshots = try #require(try json(listing) as? [[String: Any]])
+        #expect(snapshots.count == model.executions.count)
+        let keysInOrder = listing.output.split(separator: "\n").dropFirst().first.map { line in
+            (try? JSONParser.parse(String(line.hasSuffix(",") ? line.dropLast() : line)))?.objectValue?.keys ?? []
+        } ?? []
+        #expect(keysInOrder == ExecutionSnapshot.contractKeys)
+        for snapshot in snapshots {
+            let id = snapshot["execution_id"] as? String ?? ""
+            let expected = try #require(model.executions[id], "\(id) not in the model")
+            #expect(snapshot["state"] as? String == expected.state, "\(id)")
+            #expect(snapshot["final_by"] as? String == expected.finalBy, "\(id)")
+            #expect(int(snapshot["attempt"]) == expected.attempt, "\(id)")
+            #expect(int(snapshot["submit_time"]) == expected.submitTime, "\(id)")
+            #expect(int(snapshot["start_time"]) == expected.startTime, "\(id)")
+            #expect(int(snapshot["end_time"]) == expected.endTime, "\(id)")
+            #expect(int(snapshot["queue_ms"]) == expected.queueMs, "\(id)")
+            #expect(int(snapshot["duration_ms"]) == expected.durationMs, "\(id)")
+            #expect(int(snapshot["event_count"]) == Int64(expected.events), "\(id)")
+            #expect(snapshot["incomplete"] as? Bool == !expected.hasSubmit, "\(id)")
+            #expect(snapshot["job_path"] as? String == expected.jobPath, "\(id)")
+            if let cost = expected.cost {
+                let stored = (snapshot["cost_usd"] as? NSNumber)?.doubleValue ?? -1
+                #expect(abs(stored - cost) <= 1e-12 * max(1, cost), "\(id): \(stored) vs \(cost)")
+            } else {
+                #expect(snapshot["cost_usd"] is NSNull, "\(id)")
+            }
+            #expect((snapshot["metrics"] is NSNull) == (expected.metrics == nil), "\(id)")
+        }
+
+        // Daily usage per (day, team, job_path), computed from the model.
+        var expectedUsage: [String: (runs: Int64, ok: Int64, failed: Int64, cancelled: Int64, cost: Double, durationSum: Int64, durationCount: Int64, tasks: Int64)] = [:]
+        for execution in model.executions.values where execution.hasSubmit {
+            let day = UTCDay(containing: execution.submitTime ?? 0).description
+            let key = "\(day)|\(execution.team ?? "")|\(execution.jobPath ?? "")"
+            var row = expectedUsage[key] ?? (0, 0, 0, 0, 0, 0, 0, 0)
+            row.runs += 1
+            if execution.state == "SUCCEEDED" { row.ok += 1 }
+            if execution.state == "FAILED" { row.failed += 1 }
+            if execution.state == "CANCELLED" { row.cancelled += 1 }
+            row.cost += execution.cost ?? 0
+            if ["SUCCEEDED", "FAILED", "CANCELLED"].contains(execution.state), let duration = execution.durationMs {
+                row.durationSum += duration
+                row.durationCount += 1
+            }
+            row.tasks += Int64(execution.metrics?["tasks"] ?? 0)
+            expectedUsage[key] = row
+        }
+        let usage = try run(["usage", "--db", db, "--format", "json"])
+        let rows = try #require(try json(usage) as? [[String: Any]])
+        #expect(rows.count == expectedUsage.count)
+        for row in rows {
+            let key = "\(row["day"] as? String ?? "")|\(row["team"] as? String ?? "")|\(row["job_path"] as? String ?? "")"
+            let expected = try #require(expectedUsage[key], "\(key)")
+            #expect(int(row["executions"]) == expected.runs, "\(key)")
+            #expect(int(row["succeeded"]) == expected.ok && int(row["failed"]) == expected.failed && int(row["cancelled"]) == expected.cancelled, "\(key)")
+            #expect(int(row["duration_ms_sum"]) == expected.durationSum && int(row["duration_count"]) == expected.durationCount, "\(key)")
+            #expect(int(row["tasks"]) == expected.tasks, "\(key)")
+            let cost = (row["cost_usd"] as? NSNumber)?.doubleValue ?? -1
+            #expect(abs(cost - expected.cost) <= 1e-9 * max(1, expected.cost), "\(key)")
+            #expect(Set(row.keys) == Set(["day", "team", "job_path", "executions", "succeeded", "failed", "cancelled", "cost_usd", "core_seconds",
+                                          "memory_gib_seconds", "shuffle_read_bytes", "shuffle_write_bytes", "shuffle_fetch_failures", "spill_bytes",
+                                          "tasks", "failed_tasks", "duration_ms_sum", "duration_count"]))
+        }
+
+        // Filters, limits, CSV and one execution with its events.
+        let filtered = try #require(try json(run(["executions", "--db", db, "--team", "ads", "--state", "succeeded", "--limit", "5", "--format", "json"])) as? [[String: Any]])
+        #expect(filtered.count == 5)
+        #expect(filtered.allSatisfy { $0["team"] as? String == "ads" && $0["state"] as? String == "SUCCEEDED" })
+        let times = filtered.compactMap { int($0["submit_time"]) }
+        #expect(times == times.sorted(by: >))
+        let csv = try run(["executions", "--db", db, "--format", "csv"]).output.split(separator: "\n")
+        #expect(csv.first.map(String.init) == ExecutionSnapshot.contractKeys.joined(separator: ","))
+        #expect(csv.count == model.executions.count + 1)
+        let someID = try #require(filtered.first?["execution_id"] as? String)
+        let detail = try #require(try json(run(["execution", someID, "--db", db, "--events"])) as? [String: Any])
+        let events = try #require(detail["events"] as? [[String: Any]])
+        #expect(Int64(events.count) == int((detail["execution"] as? [String: Any])?["event_count"]))
+        let stamps = events.compactMap { int($0["timestamp"]) }
+        #expect(stamps == stamps.sorted())
+
+        // The log alone rebuilds the same projections.
+        let replay = try #require(try json(run(["replay", "--db", db, "--format", "json"])) as? [String: Any])
+        #expect(replay["identical"] as? Bool == true)
+        #expect(int(replay["events"]) == Int64(distinct))
+    }
+
+    @Test func standardInputExportAndReingest() throws {
+        let db = directory.file("a.db")
+        let copy = directory.file("b.db")
+        let history = try run(["generate", "--executions", "150", "--seed", "3"])
+        try #require(history.status == 0)
+        let ingest = try run(["ingest", "--db", db, "-"], input: Data(history.output.utf8))
+        #expect(ingest.status == 0)
+        #expect(ingest.output.contains("accepted"))
+        let export = try run(["export", "--db", db, "--out", directory.file("export"), "--segment-events", "500"])
+        #expect(export.status == 0, "\(export.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.file("export/manifest.json")))
+        #expect(try run(["ingest", "--db", copy, directory.file("export")]).status == 0)
+        let original = try #require(try json(run(["replay", "--db", db, "--dry-run", "--format", "json"])) as? [String: Any])
+        let restored = try #require(try json(run(["replay", "--db", copy, "--dry-run", "--format", "json"])) as? [String: Any])
+        #expect(original["digest_before"] as? String == restored["digest_before"] as? String)
+        #expect(restored["identical"] as? Bool == true)
+        // A second export into the same directory is refused.
+        let again = try run(["export", "--db", db, "--out", directory.file("export")])
+        #expect(again.status == 1 && again.error.contains("already holds an export"))
+    }
+
+    @Test func quarantinedEventsAreDataNotFailures() throws {
+        let db = directory.file("q.db")
+        let bad = directory.file("bad.ndjson")
+        let lines = [
+            "{not json", "[1,2]",
+            #"{"event_id":"e1","execution_id":"with space","event_type":"RUNNING","timestamp":1790000000000,"source":"runner","schema_version":1,"payload":{}}"#,
+            #"{"event_id":"e2","execution_id":"x","event_type":"RUNNING","timestamp":1790000000000,"source":"runner","schema_version":1,"payload":{}}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let ingest = try run(["ingest", "--db", db, bad])
+        #expect(ingest.status == 0)
+        #expect(ingest.output.contains("accepted     1"))
+        #expect(ingest.output.contains("malformed"))
+        let entries = try #require(try json(run(["quarantine", "--db", db, "--format", "json"])) as? [[String: Any]])
+        #expect(entries.count == 3)
+        #expect(entries.map { $0["reason"] as? String } == ["malformed", "malformed", "invalid_envelope"])
+        #expect(entries.map { $0["origin"] as? String } == ["file:\(bad):1", "file:\(bad):2", "file:\(bad):3"])
+        #expect(entries.first?["raw"] as? String == "{not json")
+        #expect(entries.allSatisfy { Set($0.keys) == ["reason", "origin", "raw", "detail"] })
+        let table = try run(["quarantine", "--db", db])
+        #expect(table.output.contains("count per reason:"))
+        #expect(table.output.contains("invalid_envelope"))
+    }
+
+    @Test func failuresAreOneLineThatNamesTheThing() throws {
+        let db = directory.file("f.db")
+        let missing = directory.file("missing.ndjson")
+        let result = try run(["ingest", "--db", db, missing])
+        #expect(result.status == 1)
+        #expect(result.error.hasPrefix("error: \(missing): cannot open"))
+        #expect(result.error.split(separator: "\n").count == 1)
+        let badTime = try run(["executions", "--db", db, "--since", "last tuesday"])
+        #expect(badTime.status == 1)
+        #expect(badTime.error.contains("--since \"last tuesday\" is not a time"))
+        let noDB = try run(["executions", "--db", directory.file("none.db")])
+        #expect(noDB.status == 1 && noDB.error.contains("no database at"))
+        let unknown = try run(["execution", "nope", "--db", db])
+        #expect(unknown.status == 1 && unknown.error.contains("no execution \"nope\""))
+    }
+
+    @Test func aFullDiskKeepsWhatWasCommitted() throws {
+        let db = directory.file("full.db")
+        let history = directory.file("h.ndjson")
+        #expect(try run(["generate", "--executions", "300", "--out", history]).status == 0)
+        // A file-size limit (1000 blocks: 512 KB in dash) stands in for a full disk.
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "ulimit -f 1000; exec \"$0\" ingest --db \"$1\" --commit-every 200 \"$2\"", SparkLedgerBinary.path, db, history])
+        #expect(result.status == 1)
+        #expect(result.error.contains("while writing \(db)"))
+        #expect(result.error.contains("records committed before it stay"))
+        let kept = try #require(try json(run(["replay", "--db", db, "--dry-run", "--format", "json"])) as? [String: Any])
+        #expect(int(kept["events"]) ?? 0 > 0)
+        #expect(kept["identical"] as? Bool == true)
+    }
+
+    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate"])
+    func everyCommandHasHelpWithAnExample(command: String) throws {
+        let help = try run([command, "--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("Examples:"))
+        #expect(help.output.contains("sparkledger \(command)"))
+    }
+}

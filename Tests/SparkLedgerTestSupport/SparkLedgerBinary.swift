@@ -1,0 +1,22 @@
+import Foundation
+
+/// The `sparkledger` executable built next to the test bundle.
+public enum SparkLedgerBinary {
+    public static var path: String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
+        for directory in candidates {
+            let binary = directory.appendingPathComponent("sparkledger").path
+            if FileManager.default.isExecutableFile(atPath: binary) { return binary }
+        }
+        return "sparkledger"  // fails loudly in the test that runs it
+    }
+
+    /// Runs the CLI without a terminal.
+    public static func run(_ arguments: [String], input: Data? = nil, directory: String? = nil) throws -> ProcessResult {
+        try ProcessRunner.run(path, arguments, input: input, environment: ["SPARKLEDGER_DB": "/nonexistent/unused.db"], directory: directory)
+    }
+}
