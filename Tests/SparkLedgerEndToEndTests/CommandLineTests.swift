@@ -17,6 +17,19 @@ import Testing
 
     private func int(_ value: Any?) -> Int64? { (value as? NSNumber)?.int64Value }
 
+    /// Thousands separators, as the CLI prints counts.
+    private enum Formatting {
+        static func count(_ value: Int64) -> String {
+            let digits = String(value)
+            var grouped = ""
+            for (index, character) in digits.enumerated() {
+                if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(",") }
+                grouped.append(character)
+            }
+            return grouped
+        }
+    }
+
     @Test func generateIngestAndQueryAgreeWithAnIndependentModel() throws {
         let plain = directory.file("history.ndjson")
         let compressed = directory.file("history.ndjson.zst")
@@ -197,6 +210,24 @@ import Testing
         let kept = try #require(try json(run(["replay", "--db", db, "--dry-run", "--format", "json"])) as? [String: Any])
         #expect(int(kept["events"]) ?? 0 > 0)
         #expect(kept["identical"] as? Bool == true)
+    }
+
+    @Test func theDemoIngestsTheBundledHistoryAndSummarisesIt() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("replay/manifest.json"))) as? [String: Any])
+        let db = directory.file("demo.db")
+        let first = try run(["demo", "--db", db, "--history", root.appendingPathComponent("replay").path])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("accepted     \(Formatting.count(int(manifest["events"]) ?? 0))"))
+        for section in ["Executions by state", "Top teams by cost", "Slowest jobs", "Time from submit to running, per vendor", "Next:"] {
+            #expect(first.output.contains(section), "\(section)")
+        }
+        // Ingest is idempotent: a second demo finds only duplicates and the same summary.
+        let second = try run(["demo", "--db", db, "--history", root.appendingPathComponent("replay").path])
+        #expect(second.output.contains("accepted     0"))
+        #expect(second.output.components(separatedBy: "Executions by state").last == first.output.components(separatedBy: "Executions by state").last)
+        let missing = try run(["demo", "--db", db, "--history", directory.file("nowhere")])
+        #expect(missing.status == 1 && missing.error.contains("manifest.json not found"))
     }
 
     @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate"])
