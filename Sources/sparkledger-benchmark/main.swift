@@ -75,6 +75,7 @@ do {
     guard let ingested = ingestedReport else { exit(1) }
     report("ingest", Int(ingested.lines), ingestTime)
 
+    guard phases.contains("replay") else { exit(0) }
     var replayedReport: ReplayReport?
     let replayTime = try seconds { replayedReport = try store.replay() }
     guard let replayed = replayedReport else { exit(1) }

@@ -17,11 +17,10 @@ public struct DailyUsageKey: Sendable, Hashable, Comparable {
 
     public static func < (lhs: DailyUsageKey, rhs: DailyUsageKey) -> Bool {
         if lhs.day != rhs.day { return lhs.day < rhs.day }
-        for (left, right) in [(lhs.team, rhs.team), (lhs.jobPath, rhs.jobPath), (lhs.namespace, rhs.namespace), (lhs.vendor, rhs.vendor)]
-        where left != right {
-            return left.utf8.lexicographicallyPrecedes(right.utf8)
-        }
-        return false
+        if lhs.team != rhs.team { return UTF8Order.precedes(lhs.team, rhs.team) }
+        if lhs.jobPath != rhs.jobPath { return UTF8Order.precedes(lhs.jobPath, rhs.jobPath) }
+        if lhs.namespace != rhs.namespace { return UTF8Order.precedes(lhs.namespace, rhs.namespace) }
+        return UTF8Order.precedes(lhs.vendor, rhs.vendor)
     }
 }
 

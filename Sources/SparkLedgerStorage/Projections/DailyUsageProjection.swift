@@ -12,11 +12,12 @@ struct DailyUsageProjection {
 
     init(db: Database) throws {
         self.db = db
+        // No ORDER BY: SQLite would sort with a temporary b-tree on every call. The rows are
+        // ordered by key below.
         selectDay = try RawStatement(db, """
-            SELECT \(Self.contributionColumns) FROM executions
+            SELECT execution_key, \(Self.contributionColumns) FROM executions
             WHERE job_path = ?1 AND submit_time >= ?2 AND submit_time < ?3 AND team = ?4 AND namespace = ?5
               AND vendor = ?6 AND incomplete = 0
-            ORDER BY execution_key
             """)
         upsertRow = try RawStatement(db, Self.upsertSQL)
         deleteRow = try RawStatement(db, "DELETE FROM daily_usage WHERE day = ?1 AND team = ?2 AND job_path = ?3 AND namespace = ?4 AND vendor = ?5")
@@ -36,11 +37,14 @@ struct DailyUsageProjection {
         select.bind(4, key.team)
         select.bind(5, key.namespace)
         select.bind(6, key.vendor)
-        var row = DailyUsage(key: key)
+        var contributions: [(key: Int64, UsageContribution)] = []
         while try select.step() {
-            row.add(Self.contribution(select, key: key, from: 0))
+            contributions.append((select.int64(0), Self.contribution(select, key: key, from: 1)))
         }
         select.reset()
+        contributions.sort { $0.key < $1.key }
+        var row = DailyUsage(key: key)
+        for (_, contribution) in contributions { row.add(contribution) }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
             deleteRow.bind(2, key.team)
@@ -146,7 +150,13 @@ struct DailyUsageProjection {
     }
 
     static func encode(_ histogram: LatencyHistogram) -> String {
-        "[" + histogram.counts.map(String.init).joined(separator: ",") + "]"
+        var text: [UInt8] = [UInt8(ascii: "[")]
+        for (index, count) in histogram.counts.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            JSONWriter.writeInteger(count, into: &text)
+        }
+        text.append(UInt8(ascii: "]"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func decodeHistogram(_ text: String, bounds: [Double]) -> LatencyHistogram {

@@ -126,29 +126,40 @@ struct RawStatement {
 
     var columnCount: Int32 { sqlite3_column_count(handle) }
 
-    /// Appends a column's type tag and value in an unambiguous form (for digests).
+    /// Appends a column's type tag and value in an unambiguous form (for digests), straight from
+    /// SQLite's buffers.
     func appendTagged(_ column: Int32, to buffer: inout [UInt8]) {
         switch sqlite3_column_type(handle, column) {
         case SQLITE_NULL:
             buffer.append(UInt8(ascii: "N"))
         case SQLITE_INTEGER:
             buffer.append(UInt8(ascii: "I"))
-            buffer.append(contentsOf: String(int64(column)).utf8)
+            Self.appendDecimal(sqlite3_column_int64(handle, column), to: &buffer)
         case SQLITE_FLOAT:
             buffer.append(UInt8(ascii: "F"))
-            buffer.append(contentsOf: String(double(column).bitPattern, radix: 16).utf8)
-        case SQLITE_BLOB:
-            let bytes = blob(column)
-            buffer.append(UInt8(ascii: "B"))
-            buffer.append(contentsOf: "\(bytes.count):".utf8)
-            buffer.append(contentsOf: bytes)
+            Self.appendDecimal(Int64(bitPattern: sqlite3_column_double(handle, column).bitPattern), to: &buffer)
         default:
-            let text = string(column).utf8
-            buffer.append(UInt8(ascii: "T"))
-            buffer.append(contentsOf: "\(text.count):".utf8)
-            buffer.append(contentsOf: text)
+            // TEXT and BLOB: length, then the bytes.
+            let count = Int(sqlite3_column_bytes(handle, column))
+            buffer.append(sqlite3_column_type(handle, column) == SQLITE_BLOB ? UInt8(ascii: "B") : UInt8(ascii: "T"))
+            Self.appendDecimal(Int64(count), to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            if count > 0, let bytes = sqlite3_column_blob(handle, column) {
+                buffer.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+            }
         }
         buffer.append(0x1F)
+    }
+
+    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = buffer.count
+        repeat {
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        buffer[start...].reverse()
     }
 }
 
