@@ -19,7 +19,7 @@ public struct FileIngestConfiguration: Sendable {
     /// Ingest time for the timestamp check, epoch ms.
     public var clock: @Sendable () -> Int64
 
-    public init(batchSize: Int = 10_000, transactionRecords: Int = 250_000, transactionSeconds: Double = 2,
+    public init(batchSize: Int = 10_000, transactionRecords: Int = 100_000, transactionSeconds: Double = 2,
                 queueDepth: Int = 2, validator: EventValidator = EventValidator(), resume: Bool = true,
                 clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock) {
         self.batchSize = batchSize

@@ -94,18 +94,30 @@ public final class SQLiteEventStore: Sendable {
     /// in the transaction; `committed` the number of records of each transaction once it is
     /// durable. A failure rolls the transaction in flight back and throws.
     public func appendStream(
-        transactionRecords: Int = 250_000, transactionSeconds: Double = 2,
+        transactionRecords: Int = 100_000, transactionSeconds: Double = 2,
         next: () throws -> IngestBatch?, appended: (AppendOutcome) -> Void, committed: (Int) -> Void = { _ in }
     ) throws(StoreError) {
         let prices = configuration.prices
         let hash = configuration.eventIDHash
         let clock = configuration.clock
+        let checkpointer = WALCheckpointer(path: path)
+        var checkpointing = false
+        defer { if checkpointing { checkpointer.stop() } }
         do {
             try pool.writeWithoutTransaction { db in
+                // Checkpoints move to the checkpointer's thread for the length of the stream.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                defer { try? db.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
+                checkpointer.start()
+                checkpointing = true
                 try writer.withLock { state in
                     var finished = false
                     while !finished {
                         if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
+                        if !state.knownHashesLoaded {
+                            state.knownHashes = try KnownEventHashes.load(db)
+                            state.knownHashesLoaded = true
+                        }
                         let started = ContinuousClock.now
                         let limit = Duration.milliseconds(Int64(transactionSeconds * 1000))
                         var session: WriteSession?
@@ -127,8 +139,15 @@ public final class SQLiteEventStore: Sendable {
                             state.forgetEverything()
                             throw error
                         }
+                        checkpointer.checkpointSoon()
+                        // What the transaction held is free now; hand it back rather than let the
+                        // allocator keep the high-water mark (the parser and writer threads allocate
+                        // from different arenas).
+                        MemoryRelease.releaseFreedMemory()
                         committed(session?.records ?? 0)
                         for execution in session?.written ?? [] { state.remember(execution) }
+                        state.knownHashes?.merge(session?.addedHashes ?? [])
+                        if let known = state.knownHashes, known.count > KnownEventHashes.capacity { state.knownHashes = nil }
                         state.dataVersion = try db.dataVersion()
                         state.trimToCapacity()
                     }

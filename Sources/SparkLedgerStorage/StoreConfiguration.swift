@@ -28,7 +28,7 @@ public struct StoreConfiguration: Sendable {
 
     public init(
         path: String, readOnly: Bool = false, prices: PriceConfiguration = .openCostDefaults,
-        durability: Durability = .normal, busyTimeoutSeconds: Double = 5, cacheMiB: Int = 64,
+        durability: Durability = .normal, busyTimeoutSeconds: Double = 5, cacheMiB: Int = 32,
         writerCacheCapacity: Int = 10_000, clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock
     ) {
         self.path = path

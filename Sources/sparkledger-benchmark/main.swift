@@ -71,7 +71,8 @@ do {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
     let store = try SQLiteEventStore(StoreConfiguration(path: database))
     var ingestedReport: IngestReport?
-    let ingestTime = try seconds { ingestedReport = try FileIngestor(store: store).ingest([file]) }
+    let records = Int(ProcessInfo.processInfo.environment["TRANSACTION_RECORDS"] ?? "100000") ?? 100_000
+    let ingestTime = try seconds { ingestedReport = try FileIngestor(store: store, configuration: FileIngestConfiguration(transactionRecords: records)).ingest([file]) }
     guard let ingested = ingestedReport else { exit(1) }
     report("ingest", Int(ingested.lines), ingestTime)
 

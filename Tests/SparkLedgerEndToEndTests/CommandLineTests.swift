@@ -212,6 +212,21 @@ import Testing
         #expect(kept["identical"] as? Bool == true)
     }
 
+    @Test func aTerminalGetsAProgressBarAndAPipeDoesNot() throws {
+        let db = directory.file("p.db")
+        let history = directory.file("p.ndjson.zst")
+        #expect(try run(["generate", "--executions", "3000", "--out", history]).status == 0)
+        // script(1) runs the command on a pseudo-terminal, as an interactive shell would.
+        let command = "'\(SparkLedgerBinary.path)' ingest --db '\(db)' '\(history)'"
+        let onTerminal = try ProcessRunner.run("script", ["-qec", command, "/dev/null"])
+        #expect(onTerminal.status == 0, "\(onTerminal.error)")
+        #expect(onTerminal.output.contains("\r\u{1B}[2K["), "no progress bar drawn")
+        #expect(onTerminal.output.contains("records"))
+        let piped = try run(["ingest", "--db", directory.file("q.db"), history])
+        #expect(!piped.output.contains("\u{1B}["))
+        #expect(!piped.output.contains("\r"))
+    }
+
     @Test func theDemoIngestsTheBundledHistoryAndSummarisesIt() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("replay/manifest.json"))) as? [String: Any])

@@ -47,6 +47,7 @@ final class WriteSession {
     private let now: Int64
     private let hash: (String) -> Int64
     private let cache: WriterState
+    private let knownHashes: KnownEventHashes?
     private let statements: SessionStatements
 
     private(set) var nextSeq: Int64 = 1
@@ -61,6 +62,8 @@ final class WriteSession {
     private(set) var written: [StoredExecution] = []
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
+    /// The hashes `finish` added to `event_ids`, sorted.
+    private(set) var addedHashes: [Int64] = []
 
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState) throws {
         self.db = db
@@ -68,6 +71,7 @@ final class WriteSession {
         self.now = now
         self.hash = hash
         self.cache = cache
+        self.knownHashes = cache.knownHashes
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
         defer { position.reset() }
@@ -165,6 +169,7 @@ final class WriteSession {
 
     private func lookupHash(_ eventHash: Int64) throws -> EventLocation? {
         if let mine = newEvents[eventHash] { return mine }
+        if let knownHashes, !knownHashes.mayContain(eventHash) { return nil }
         let lookup = statements.lookupEventHash
         lookup.bind(1, eventHash)
         defer { lookup.reset() }
@@ -270,7 +275,9 @@ final class WriteSession {
             try statements.usage.recompute(day)
         }
         let index = statements.insertEventHash
-        for (eventHash, location) in newEvents.sorted(by: { $0.key < $1.key }) {
+        let added = newEvents.sorted(by: { $0.key < $1.key })
+        addedHashes = added.map(\.key)
+        for (eventHash, location) in added {
             index.bind(1, eventHash)
             index.bind(2, location.key)
             index.bind(3, location.seq)

@@ -16,6 +16,9 @@ struct WriterState {
     private var clock: UInt64 = 0
     /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
     var dataVersion: Int64?
+    /// The store's event-id hashes, loaded on first use; nil until then or when too many.
+    var knownHashes: KnownEventHashes?
+    var knownHashesLoaded = false
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -35,6 +38,8 @@ struct WriterState {
     mutating func forgetEverything() {
         entries.removeAll()
         dataVersion = nil
+        knownHashes = nil
+        knownHashesLoaded = false
     }
 
     /// Past capacity, forgets the least recently used half. `lastUsed` values are consecutive
