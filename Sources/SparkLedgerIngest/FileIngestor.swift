@@ -64,13 +64,16 @@ public final class FileIngestor {
         report.inputs = files.map { IngestReport.Input(path: $0) }
 
         let queue = BoundedBlockingQueue<Message>(capacity: configuration.queueDepth)
+        // Batches the writer is done with go back to the parser thread to be freed there: freeing
+        // tens of thousands of strings and arrays is work the writer need not do.
+        let spent = BoundedBlockingQueue<IngestBatch>(capacity: 64)
         let parserDone = DispatchSemaphore(value: 0)
         let parser = Thread { [store, configuration] in
             defer {
                 queue.close()
                 parserDone.signal()
             }
-            Self.parse(files, store: store, configuration: configuration, queue: queue, progress: progress)
+            Self.parse(files, store: store, configuration: configuration, queue: queue, spent: spent, progress: progress)
         }
         parser.name = "sparkledger-ingest-parser"
         parser.start()
@@ -83,10 +86,15 @@ public final class FileIngestor {
         var input = 0
         var records = 0
         var committedRecords = 0
+        var previous: IngestBatch?
         do {
             try store.appendStream(
                 transactionRecords: configuration.transactionRecords, transactionSeconds: configuration.transactionSeconds,
                 next: {
+                    if let done = previous {
+                        previous = nil
+                        spent.push(done)
+                    }
                     while let message = queue.pop() {
                         switch message {
                         case .started(let index, let resumedAfterLine):
@@ -96,6 +104,7 @@ public final class FileIngestor {
                             records = batch.items.count
                             report.inputs[index].lines = max(report.inputs[index].lines, lines)
                             report.inputs[index].blankLines += blankLines
+                            previous = batch
                             return batch
                         case .failed(let error):
                             failure = error
@@ -125,7 +134,8 @@ public final class FileIngestor {
     // MARK: the parser thread
 
     private static func parse(_ files: [String], store: SQLiteEventStore, configuration: FileIngestConfiguration,
-                              queue: BoundedBlockingQueue<Message>, progress: IngestProgress) {
+                              queue: BoundedBlockingQueue<Message>, spent: BoundedBlockingQueue<IngestBatch>, progress: IngestProgress) {
+        defer { while spent.tryPop() != nil {} }
         let validator = configuration.validator
         for (index, path) in files.enumerated() {
             let reader: EventFileReader
@@ -159,6 +169,7 @@ public final class FileIngestor {
                     done.complete = complete
                     checkpoints.append(IngestCheckpoint(source: source, position: lastLine, detail: done.json))
                 }
+                while spent.tryPop() != nil {}  // free what the writer finished with
                 let batch = IngestBatch(items: items, checkpoints: checkpoints)
                 items = []
                 items.reserveCapacity(configuration.batchSize)

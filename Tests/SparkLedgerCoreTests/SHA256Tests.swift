@@ -25,3 +25,26 @@ import Testing
         }
     }
 }
+
+@Suite struct RowHashTests {
+    @Test func everySingleByteChangeChangesTheHash() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 200] {
+            let original = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let reference = RowHash.hash(original)
+            #expect(RowHash.hash(original) == reference)
+            for index in 0..<length {
+                var changed = original
+                changed[index] ^= UInt8.random(in: 1...255, using: &generator)
+                #expect(RowHash.hash(changed) != reference, "length \(length), byte \(index)")
+            }
+            // Appending a zero byte is a different input too.
+            #expect(RowHash.hash(original + [0]) != reference)
+        }
+    }
+
+    @Test func isStable() {
+        #expect(RowHash.hash(Array("sparkledger".utf8)) == RowHash.hash(Array("sparkledger".utf8)))
+        #expect(RowHash.hash([]) != RowHash.hash([0]))
+    }
+}

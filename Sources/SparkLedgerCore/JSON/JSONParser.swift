@@ -102,12 +102,16 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
         position += 1  // {
         var members: [JSONObject.Member] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if position < end && byte(at: position) == UInt8(ascii: "}") {
             position += 1
             return .object(JSONObject(members))
         }
-        var seenKeys: Set<String>? = nil
+        // Duplicate keys are found by comparing 64-bit hashes of the keys' bytes; strings are
+        // compared only when two hashes are equal.
+        var keyHashes: [UInt64] = []
+        keyHashes.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: "\"") else {
@@ -115,16 +119,11 @@ public struct JSONParser {
             }
             let keyOffset = position
             let key = try parseString()
-            if members.count < 16 {
-                if members.contains(where: { $0.key == key }) {
-                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
-                }
-            } else {
-                if seenKeys == nil { seenKeys = Set(members.map(\.key)) }
-                if seenKeys?.insert(key).inserted == false {
-                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
-                }
+            let keyHash = Self.hash(UnsafeBufferPointer(start: base.unsafelyUnwrapped + keyOffset + 1, count: position - keyOffset - 2))
+            for (index, other) in keyHashes.enumerated() where other == keyHash && members[index].key == key {
+                throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
             }
+            keyHashes.append(keyHash)
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: ":") else {
                 throw error("expected ':' after key \"\(key)\", found \(describeCurrent())")
@@ -170,7 +169,19 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1  // opening quote
         let start = position
-        // Fast path: plain ASCII without escapes needs no copy and no validation.
+        // Fast path: plain ASCII without escapes needs no copy and no validation. Eight bytes at a
+        // time while none of them is a quote, a backslash, a control character or non-ASCII.
+        let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
+        while end - position >= 8 {
+            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+            if special & highs != 0 { break }
+            position += 8
+        }
         while position < end {
             let value = byte(at: position)
             if value == UInt8(ascii: "\"") {
@@ -336,6 +347,17 @@ public struct JSONParser {
             throw JSONParseError(message: "number \(text) is out of range", offset: start)
         }
         return .number(value)
+    }
+
+    /// FNV-1a of a key's raw bytes (escapes included: equal keys spelled differently still meet in
+    /// the string comparison only if their hashes are equal, so escaped keys also hash their text).
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
     }
 
     @inline(__always) private func isDigit(_ value: UInt8) -> Bool {

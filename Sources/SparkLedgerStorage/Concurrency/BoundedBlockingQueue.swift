@@ -42,6 +42,19 @@ public final class BoundedBlockingQueue<Element: Sendable>: @unchecked Sendable 
         return element
     }
 
+    /// An element if one is waiting; never blocks.
+    public func tryPop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard count > 0 else { return nil }
+        let element = items[head]
+        items[head] = nil
+        head = (head + 1) % items.count
+        count -= 1
+        condition.broadcast()
+        return element
+    }
+
     /// No more pushes; pops drain what is left.
     public func close() {
         condition.lock()

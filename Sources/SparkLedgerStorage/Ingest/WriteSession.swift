@@ -193,14 +193,26 @@ final class WriteSession {
         let insert = statements.insertEvent
         insert.bind(1, location.key)
         insert.bind(2, location.seq)
-        insert.bind(3, event.eventID)
         insert.bind(4, event.type.rawValue)
         insert.bind(5, event.timestamp)
         insert.bind(6, event.source.rawValue)
         insert.bind(7, Int64(event.schemaVersion))
-        insert.bind(8, event.canonicalPayload)
         insert.bind(9, event.canonicalExtensions)
-        try insert.execute()
+        // The two long strings are bound in place (no copy by SQLite): the statement runs inside
+        // their scopes.
+        var eventID = event.eventID
+        var payload = event.canonicalPayload
+        try eventID.withUTF8 { id in
+            try payload.withUTF8 { body in
+                insert.bindBorrowed(3, id)
+                insert.bindBorrowed(8, body)
+                defer {
+                    insert.bind(3, nil as String?)  // drop the borrowed pointers
+                    insert.bind(8, nil as String?)
+                }
+                try insert.execute()
+            }
+        }
     }
 
     /// The execution an event belongs to: known to this session, to the writer's cache, to the

@@ -54,6 +54,18 @@ struct RawStatement {
         }
     }
 
+    /// Binds UTF-8 bytes without copying them: the caller runs the statement before the buffer
+    /// goes away (inside the same `withUTF8` scope).
+    func bindBorrowed(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
+        if let base = utf8.baseAddress, utf8.count > 0 {
+            base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+                _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), nil)  // SQLITE_STATIC
+            }
+        } else {
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+        }
+    }
+
     func bind(_ index: Int32, blob: [UInt8]?) {
         guard let blob else {
             sqlite3_bind_null(handle, index)

@@ -1,0 +1,33 @@
+/// A fast 64-bit hash of a byte string, eight bytes a step. Every step (xor a word, multiply by
+/// an odd constant, rotate) is invertible, so changing any one word of the input always changes
+/// the result; unrelated inputs collide with probability about 2^-64. Used where a digest needs
+/// one fingerprint per row, not protection against an adversary.
+public enum RowHash {
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var offset = 0
+        while bytes.count - offset >= 8 {
+            state = mix(state, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
+            state = mix(state, tail | 0x80 &<< UInt64(8 * (bytes.count - offset)))
+        }
+        // Final avalanche (also invertible).
+        state ^= state &>> 33
+        state &*= 0xFF51_AFD7_ED55_8CCD
+        state ^= state &>> 33
+        return state
+    }
+
+    public static func hash(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    @inline(__always) private static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (state ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+        return (product &<< 31) | (product &>> 33)
+    }
+}
