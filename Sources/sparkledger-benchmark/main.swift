@@ -9,7 +9,9 @@ import SparkLedgerStorage
 //   validate  + parse, validate and canonicalise every line (the parser thread's work)
 //   ingest    the whole pipeline into a new database (both threads)
 //   replay    rebuild every projection of that database
-// Usage: sparkledger-benchmark FILE [DB]   (PHASES=read,parse,validate,ingest,replay selects phases)
+// Usage: sparkledger-benchmark FILE [DB]
+//   PHASES=read,parse,validate,ingest,replay selects phases; TRANSACTION_RECORDS sets records per
+//   ingest transaction (default 100000).
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now

@@ -33,19 +33,18 @@ public final class BoundedBlockingQueue<Element: Sendable>: @unchecked Sendable 
         condition.lock()
         defer { condition.unlock() }
         while count == 0 && !closed { condition.wait() }
-        guard count > 0 else { return nil }
-        let element = items[head]
-        items[head] = nil
-        head = (head + 1) % items.count
-        count -= 1
-        condition.broadcast()
-        return element
+        return dequeueLocked()
     }
 
     /// An element if one is waiting; never blocks.
     public func tryPop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
+        return dequeueLocked()
+    }
+
+    /// Takes the oldest element, if any. Call with `condition` locked.
+    private func dequeueLocked() -> Element? {
         guard count > 0 else { return nil }
         let element = items[head]
         items[head] = nil
