@@ -43,6 +43,9 @@ import Testing
         let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         #expect(parse("{\(many)}") != nil)
         #expect(fails("{\(many),\"k7\":0}"))
+        // The same key spelled with an escape is the same key.
+        #expect(fails(#"{"a":1,"\u0061":2}"#))
+        #expect(fails(#"{"é":1,"\u00e9":2}"#))
     }
 
     @Test func limitsNesting() {

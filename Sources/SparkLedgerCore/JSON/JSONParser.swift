@@ -108,8 +108,8 @@ public struct JSONParser {
             position += 1
             return .object(JSONObject(members))
         }
-        // Duplicate keys are found by comparing 64-bit hashes of the keys' bytes; strings are
-        // compared only when two hashes are equal.
+        // Duplicate keys are found by comparing 64-bit hashes of the decoded keys (so `"a"` and
+        // `"\u0061"` meet); strings are compared only when two hashes are equal.
         var keyHashes: [UInt64] = []
         keyHashes.reserveCapacity(8)
         while true {
@@ -119,7 +119,7 @@ public struct JSONParser {
             }
             let keyOffset = position
             let key = try parseString()
-            let keyHash = Self.hash(UnsafeBufferPointer(start: base.unsafelyUnwrapped + keyOffset + 1, count: position - keyOffset - 2))
+            let keyHash = Self.hash(key)
             for (index, other) in keyHashes.enumerated() where other == keyHash && members[index].key == key {
                 throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
             }
@@ -349,15 +349,9 @@ public struct JSONParser {
         return .number(value)
     }
 
-    /// FNV-1a of a key's raw bytes (escapes included: equal keys spelled differently still meet in
-    /// the string comparison only if their hashes are equal, so escaped keys also hash their text).
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+    private static func hash(_ key: String) -> UInt64 {
+        key.utf8.withContiguousStorageIfAvailable { RowHash.hash(UnsafeRawBufferPointer($0)) }
+            ?? RowHash.hash(Array(key.utf8))
     }
 
     @inline(__always) private func isDigit(_ value: UInt8) -> Bool {

@@ -13,7 +13,6 @@ final class WALCheckpointer: Sendable {
     private let requests = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let running = Atomic<Bool>(true)
-    private let failure = Mutex<String?>(nil)
 
     init(path: String) {
         self.path = path
@@ -35,8 +34,8 @@ final class WALCheckpointer: Sendable {
                     if stopping { return }
                 }
             } catch {
-                // Checkpoints are an optimisation: SQLite's own will catch up. Keep the reason.
-                failure.withLock { $0 = "\(error)" }
+                // Checkpoints are an optimisation: if this one cannot run (the file is busy or
+                // gone), SQLite's own checkpoints catch up once automatic ones are back on.
             }
         }
         thread.name = "sparkledger-checkpointer"
