@@ -25,6 +25,15 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+
+        // librdkafka wrapper: every C call of Kafka lives here; raw records out.
+        .target(name: "SparkLedgerKafka", dependencies: ["CRdKafka"]),
+
         // NDJSON / zstd streams and replay segments.
         .target(name: "SparkLedgerArchive", dependencies: ["CZstd", "SparkLedgerCore"]),
 
@@ -44,7 +53,7 @@ let package = Package(
         // Files -> validated batches -> store: the ingest pipeline.
         .target(
             name: "SparkLedgerIngest",
-            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage"]
+            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka"]
         ),
 
         // The command line: the only place that parses flags.
@@ -52,7 +61,7 @@ let package = Package(
             name: "sparkledger",
             dependencies: [
                 "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage",
-                "SparkLedgerSynthetic", "SparkLedgerIngest",
+                "SparkLedgerSynthetic", "SparkLedgerIngest", "SparkLedgerKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +87,13 @@ let package = Package(
             name: "SparkLedgerSchemaTests",
             dependencies: ["SparkLedgerCore", "SparkLedgerSynthetic", "SparkLedgerTestSupport"],
             exclude: ["validate_with_jsonschema.py"]
+        ),
+        .testTarget(
+            name: "SparkLedgerKafkaTests",
+            dependencies: [
+                "SparkLedgerKafka", "SparkLedgerIngest", "SparkLedgerStorage", "SparkLedgerCore", "SparkLedgerSynthetic",
+                "SparkLedgerTestSupport",
+            ]
         ),
         .testTarget(
             name: "SparkLedgerEndToEndTests",

@@ -19,7 +19,8 @@ struct SparkLedgerCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, IngestCommand.self, ExecutionsCommand.self, ExecutionCommand.self, UsageCommand.self,
-            QuarantineCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self,
+            QuarantineCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self, ServeCommand.self,
+            ProduceCommand.self,
         ]
     )
 

@@ -52,6 +52,13 @@ public struct ValidatedInput: Sendable, Equatable {
 public enum IngestItem: Sendable, Equatable {
     case event(ValidatedInput)
     case rejected(QuarantinedInput)
+
+    public var origin: InputOrigin {
+        switch self {
+        case .event(let input): return input.origin
+        case .rejected(let input): return input.origin
+        }
+    }
 }
 
 /// How far an input has been consumed, stored with the events it covers.
@@ -68,6 +75,9 @@ public struct IngestCheckpoint: Sendable, Equatable {
         self.position = position
         self.detail = detail
     }
+
+    /// The checkpoint source of a Kafka partition; its position is the next offset to read.
+    public static func kafkaSource(topic: String, partition: Int32) -> String { "kafka:\(topic)/\(partition)" }
 }
 
 /// A unit of ingest: its items, in arrival order, and the checkpoints they advance. The store
@@ -88,6 +98,8 @@ public struct AppendOutcome: Sendable, Equatable {
     /// Same event_id and same content as a stored (or earlier) event: counted, not stored again.
     public var duplicates = 0
     public var quarantined: [RejectionReason: Int] = [:]
+    /// Kafka records below their partition's stored position: applied before, skipped.
+    public var alreadyApplied = 0
     /// Executions whose snapshot changed.
     public var executionsTouched = 0
 
@@ -99,6 +111,7 @@ public struct AppendOutcome: Sendable, Equatable {
         accepted += other.accepted
         duplicates += other.duplicates
         executionsTouched += other.executionsTouched
+        alreadyApplied += other.alreadyApplied
         for (reason, count) in other.quarantined { quarantined[reason, default: 0] += count }
     }
 }

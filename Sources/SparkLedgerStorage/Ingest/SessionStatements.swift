@@ -12,6 +12,7 @@ struct SessionStatements {
     let selectEventID: RawStatement
     let insertQuarantine: RawStatement
     let upsertCheckpoint: RawStatement
+    let selectCheckpoint: RawStatement
     let readPosition: RawStatement
     let writePosition: RawStatement
     let events: StoredEventReader
@@ -36,6 +37,7 @@ struct SessionStatements {
             INSERT INTO ingest_checkpoints (source, position, detail, updated_at) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT (source) DO UPDATE SET position = excluded.position, detail = excluded.detail, updated_at = excluded.updated_at
             """)
+        selectCheckpoint = try RawStatement(db, "SELECT position FROM ingest_checkpoints WHERE source = ?1")
         readPosition = try RawStatement(db, "SELECT next_seq, next_execution_key FROM log_position WHERE id = 1")
         writePosition = try RawStatement(db, "UPDATE log_position SET next_seq = ?1, next_execution_key = ?2 WHERE id = 1")
         events = try StoredEventReader(db: db)

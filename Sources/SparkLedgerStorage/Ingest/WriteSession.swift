@@ -58,6 +58,8 @@ final class WriteSession {
     /// `staged` in the order executions were first touched (keys ascend for new ones).
     private var stagedOrder: [StagedExecution] = []
     private var checkpoints: [String: IngestCheckpoint] = [:]
+    /// Stored or staged next offsets of the Kafka partitions this session has seen.
+    private var kafkaPositions: [String: Int64] = [:]
     /// Snapshots as written by `finish`, for the writer's cache.
     private(set) var written: [StoredExecution] = []
     /// Records (events and rejections) appended so far.
@@ -88,6 +90,12 @@ final class WriteSession {
         records += batch.items.count
         var touched: [StagedExecution] = []
         for item in batch.items {
+            if case .kafka(let topic, let partition, let offset) = item.origin, offset < (try kafkaPosition(topic, partition)) {
+                // Applied before (this member re-read it after a rebalance or a crash): the
+                // stored position is the proof, and applying it again would duplicate quarantine rows.
+                outcome.alreadyApplied += 1
+                continue
+            }
             switch item {
             case .rejected(let rejected):
                 try quarantine(rejected)
@@ -123,10 +131,27 @@ final class WriteSession {
             fold(execution)
         }
         outcome.executionsTouched = touched.count
-        for checkpoint in batch.checkpoints {
+        for var checkpoint in batch.checkpoints {
+            if let stored = kafkaPositions[checkpoint.source] {
+                // Kafka positions only move forward, whoever wrote them.
+                checkpoint.position = max(checkpoint.position, stored)
+                kafkaPositions[checkpoint.source] = checkpoint.position
+            }
             checkpoints[checkpoint.source] = checkpoint
         }
         return outcome
+    }
+
+    /// The next offset of a partition that the store has applied (0 when none).
+    private func kafkaPosition(_ topic: String, _ partition: Int32) throws -> Int64 {
+        let source = IngestCheckpoint.kafkaSource(topic: topic, partition: partition)
+        if let known = kafkaPositions[source] { return known }
+        let select = statements.selectCheckpoint
+        select.bind(1, source)
+        defer { select.reset() }
+        let position = try select.step() ? select.int64(0) : 0
+        kafkaPositions[source] = position
+        return position
     }
 
     private enum Lookup {

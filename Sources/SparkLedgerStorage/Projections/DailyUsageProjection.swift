@@ -2,8 +2,9 @@ import GRDB
 import SparkLedgerCore
 
 /// Keeps `daily_usage` equal to `DailyUsage.aggregate` of the executions: a day row is always
-/// recomputed from its executions in `execution_key` order, never adjusted by deltas, so sums of
-/// money come out bit-identical however the history arrived.
+/// recomputed from its executions in `execution_id` order, never adjusted by deltas, so sums of
+/// money come out bit-identical however the history arrived (execution keys follow arrival
+/// order, which differs between a file and Kafka's interleaved partitions).
 struct DailyUsageProjection {
     private let db: Database
     private let selectDay: RawStatement
@@ -13,9 +14,9 @@ struct DailyUsageProjection {
     init(db: Database) throws {
         self.db = db
         // No ORDER BY: SQLite would sort with a temporary b-tree on every call. The rows are
-        // ordered by key below.
+        // ordered by id below.
         selectDay = try RawStatement(db, """
-            SELECT execution_key, \(Self.contributionColumns) FROM executions
+            SELECT execution_id, \(Self.contributionColumns) FROM executions
             WHERE job_path = ?1 AND submit_time >= ?2 AND submit_time < ?3 AND team = ?4 AND namespace = ?5
               AND vendor = ?6 AND incomplete = 0
             """)
@@ -37,12 +38,12 @@ struct DailyUsageProjection {
         select.bind(4, key.team)
         select.bind(5, key.namespace)
         select.bind(6, key.vendor)
-        var contributions: [(key: Int64, UsageContribution)] = []
+        var contributions: [(id: String, UsageContribution)] = []
         while try select.step() {
-            contributions.append((select.int64(0), Self.contribution(select, key: key, from: 1)))
+            contributions.append((select.string(0), Self.contribution(select, key: key, from: 1)))
         }
         select.reset()
-        contributions.sort { $0.key < $1.key }
+        contributions.sort { UTF8Order.precedes($0.id, $1.id) }
         var row = DailyUsage(key: key)
         for (_, contribution) in contributions { row.add(contribution) }
         if row.executions == 0 {
@@ -62,7 +63,7 @@ struct DailyUsageProjection {
         try db.execute(sql: "DELETE FROM daily_usage")
         let select = try RawStatement(db, """
             SELECT submit_time, team, job_path, namespace, vendor, \(Self.contributionColumns) FROM executions
-            WHERE incomplete = 0 ORDER BY execution_key
+            WHERE incomplete = 0 ORDER BY execution_id
             """)
         var rows: [DailyUsageKey: DailyUsage] = [:]
         while try select.step() {

@@ -12,6 +12,8 @@ public struct QuarantineEntry: Sendable, Equatable {
     public var eventID: String?
     public var executionID: String?
     public var quarantinedAt: Int64
+    /// The Kafka message key, when the record came from Kafka with one.
+    public var messageKey: [UInt8]?
 }
 
 extension SQLiteEventStore {
@@ -21,7 +23,7 @@ extension SQLiteEventStore {
             let whereClause = reason == nil ? "" : "WHERE reason = ?1"
             let limitClause = limit.map { "LIMIT \(max(0, $0))" } ?? ""
             let select = try RawStatement(db, """
-                SELECT id, reason, detail, origin, raw, raw_size, event_id, execution_id, quarantined_at
+                SELECT id, reason, detail, origin, raw, raw_size, event_id, execution_id, quarantined_at, message_key
                 FROM quarantine \(whereClause) ORDER BY id \(limitClause)
                 """)
             defer { select.reset() }
@@ -31,7 +33,8 @@ extension SQLiteEventStore {
                 entries.append(QuarantineEntry(
                     id: select.int64(0), reason: RejectionReason(rawValue: select.string(1)) ?? .malformed,
                     detail: select.string(2), origin: select.string(3), raw: select.blob(4), rawSize: select.int64(5),
-                    eventID: select.optionalString(6), executionID: select.optionalString(7), quarantinedAt: select.int64(8)))
+                    eventID: select.optionalString(6), executionID: select.optionalString(7), quarantinedAt: select.int64(8),
+                    messageKey: select.isNull(9) ? nil : select.blob(9)))
             }
             return entries
         }

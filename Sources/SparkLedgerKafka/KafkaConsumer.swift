@@ -1,0 +1,189 @@
+import CRdKafka
+import Foundation
+
+/// What a consumer asks its owner when the group hands it partitions or takes them away. Called
+/// on the thread that polls, inside `poll`.
+public struct KafkaRebalanceHandler: Sendable {
+    /// The next offset to read of each newly assigned partition, as the owner stored it with the
+    /// data; partitions missing from the answer start at the group's committed offset, then at
+    /// the earliest (`auto.offset.reset=earliest`).
+    public var positions: @Sendable ([KafkaPartition]) throws -> [KafkaPartition: Int64]
+    /// Partitions taken away: records of them that were polled but not yet applied must be dropped.
+    public var revoked: @Sendable ([KafkaPartition]) -> Void
+
+    public init(positions: @escaping @Sendable ([KafkaPartition]) throws -> [KafkaPartition: Int64],
+                revoked: @escaping @Sendable ([KafkaPartition]) -> Void = { _ in }) {
+        self.positions = positions
+        self.revoked = revoked
+    }
+}
+
+/// A consumer-group member. Not thread-safe: one thread polls, commits and closes it (librdkafka
+/// calls block; keep them off the cooperative pool).
+public final class KafkaConsumer {
+    /// State the C rebalance callback reaches through the client's opaque pointer.
+    final class Context {
+        let handler: KafkaRebalanceHandler
+        var assignment: Set<KafkaPartition> = []
+        var rebalanceError: Error?
+        init(handler: KafkaRebalanceHandler) { self.handler = handler }
+    }
+
+    private let handle: OpaquePointer
+    private let context: Unmanaged<Context>
+    private var closed = false
+
+    /// Consumer defaults; `--kafka-option` overrides any of them.
+    public static let defaults: [(String, String)] = [
+        ("enable.auto.commit", "false"),
+        ("enable.auto.offset.store", "false"),
+        ("auto.offset.reset", "earliest"),
+        ("enable.partition.eof", "false"),
+        ("client.id", "sparkledger"),
+    ]
+
+    public init(client: KafkaClientConfiguration, group: String, topics: [String], rebalance: KafkaRebalanceHandler) throws(KafkaError) {
+        let conf = try client.makeConf(defaults: Self.defaults + [("group.id", group)])
+        let context = Unmanaged.passRetained(Context(handler: rebalance))
+        rd_kafka_conf_set_opaque(conf, context.toOpaque())
+        rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, opaque in
+            guard let handle, let partitions, let opaque else { return }
+            KafkaConsumer.rebalanced(handle, error, partitions, Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue())
+        }
+        let handle: OpaquePointer
+        do {
+            handle = try KafkaClientConfiguration.makeHandle(RD_KAFKA_CONSUMER, conf: conf)
+        } catch {
+            context.release()
+            throw error
+        }
+        self.handle = handle
+        self.context = context
+        rd_kafka_poll_set_consumer(handle)
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
+        let error = rd_kafka_subscribe(handle, list)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError("cannot subscribe to \(topics.joined(separator: ", "))", error: error)
+        }
+    }
+
+    deinit {
+        close()
+        rd_kafka_destroy(handle)
+        context.release()
+    }
+
+    /// The partitions this member owns now.
+    public var assignment: Set<KafkaPartition> { context.takeUnretainedValue().assignment }
+
+    /// Up to `maxRecords` records, waiting at most `timeoutMilliseconds` in all. Transient broker
+    /// trouble is reported to `onTransientError` and polling goes on; a fatal client error throws.
+    public func poll(maxRecords: Int, timeoutMilliseconds: Int, onTransientError: (KafkaError) -> Void = { _ in }) throws -> [KafkaRecord] {
+        var records: [KafkaRecord] = []
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMilliseconds)
+        while records.count < maxRecords {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { break }
+            let milliseconds = Int32(max(1, min(Int64(Int32.max), remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
+            guard let message = rd_kafka_consumer_poll(handle, records.isEmpty ? milliseconds : 0) else {
+                if !records.isEmpty { break }  // nothing more queued: hand over what we have
+                continue
+            }
+            defer { rd_kafka_message_destroy(message) }
+            if let error = context.takeUnretainedValue().rebalanceError {
+                context.takeUnretainedValue().rebalanceError = nil
+                throw error
+            }
+            let error = message.pointee.err
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                var reason = [CChar](repeating: 0, count: 512)
+                if rd_kafka_fatal_error(handle, &reason, reason.count) != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    throw KafkaError("fatal Kafka error: \(KafkaClientConfiguration.text(reason))")
+                }
+                onTransientError(KafkaError("Kafka", error: error))
+                continue
+            }
+            records.append(Self.record(message))
+        }
+        if let error = context.takeUnretainedValue().rebalanceError {
+            context.takeUnretainedValue().rebalanceError = nil
+            throw error
+        }
+        return records
+    }
+
+    /// Commits next-offsets to the group (asynchronously), for lag tooling; the database holds the
+    /// positions that count.
+    public func commit(_ positions: [KafkaPartition: Int64]) {
+        guard !positions.isEmpty else { return }
+        let list = rd_kafka_topic_partition_list_new(Int32(positions.count))
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for (partition, offset) in positions {
+            rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition)?.pointee.offset = offset
+        }
+        _ = rd_kafka_commit(handle, list, 1)
+    }
+
+    /// Leaves the group (its partitions go to the other members at once).
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        _ = rd_kafka_consumer_close(handle)
+    }
+
+    // MARK: C callbacks and copies
+
+    private static func rebalanced(_ handle: OpaquePointer, _ error: rd_kafka_resp_err_t,
+                                   _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, _ context: Context) {
+        let partitions = (0..<Int(list.pointee.cnt)).map { index in
+            let element = list.pointee.elems[index]
+            return KafkaPartition(topic: String(cString: element.topic), partition: element.partition)
+        }
+        if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+            do {
+                let positions = try context.handler.positions(partitions)
+                for index in 0..<Int(list.pointee.cnt) {
+                    let partition = partitions[index]
+                    list.pointee.elems[index].offset = positions[partition] ?? Int64(RD_KAFKA_OFFSET_STORED)
+                }
+            } catch {
+                // Without the stored positions we cannot know where to start: take nothing and
+                // let the poll loop report it.
+                context.rebalanceError = error
+                _ = rd_kafka_assign(handle, nil)
+                context.assignment = []
+                return
+            }
+            _ = rd_kafka_assign(handle, list)
+            context.assignment.formUnion(partitions)
+        } else {
+            context.handler.revoked(partitions)
+            _ = rd_kafka_assign(handle, nil)
+            context.assignment.subtract(partitions)
+        }
+    }
+
+    private static func record(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
+        let m = message.pointee
+        let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let key = m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
+        let value = m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
+        var headers: [(name: String, value: [UInt8]?)] = []
+        var list: OpaquePointer?
+        if rd_kafka_message_headers(message, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {
+            var index = 0
+            var name: UnsafePointer<CChar>?
+            var bytes: UnsafeRawPointer?
+            var size = 0
+            while rd_kafka_header_get_all(list, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                if let name {
+                    headers.append((String(cString: name), bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                }
+                index += 1
+            }
+        }
+        return KafkaRecord(topic: topic, partition: m.partition, offset: m.offset, key: key, value: value, headers: headers)
+    }
+}

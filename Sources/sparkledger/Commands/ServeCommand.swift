@@ -1,0 +1,126 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SparkLedgerCore
+import SparkLedgerIngest
+import SparkLedgerKafka
+import SparkLedgerStorage
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Consume ExecutionEvents from Kafka into the store, exactly once, until SIGTERM or SIGINT.",
+        discussion: """
+            Joins the consumer group and, for each batch (up to --batch-records records or
+            --batch-ms milliseconds), appends the events, updates the projections and stores the
+            consumed offsets in one database transaction. A newly assigned partition starts from
+            the offset stored in the database, else the group's committed offset, else the
+            earliest: a crash at any moment neither loses nor applies an event twice. Offsets are
+            also committed to Kafka after each transaction, for lag tooling. Bad messages go to the
+            quarantine with their topic, partition, offset and key; they never stop the consumer.
+            Several `serve` processes with the same --group split the partitions. SIGTERM or
+            SIGINT: the batch in flight commits, the process leaves the group and exits 0.
+
+            Examples:
+              sparkledger serve --brokers kafka-1:9092,kafka-2:9092
+              sparkledger serve --brokers 127.0.0.1:9092 --topic sk8.execution-events --group sparkledger --db /var/lib/sparkledger/h.db
+              sparkledger serve --brokers broker:9093 --kafka-option security.protocol=ssl --kafka-option ssl.ca.location=/etc/ca.pem
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var kafka: KafkaOptions
+
+    @Option(help: "Consumer group.")
+    var group: String = "sparkledger"
+
+    @Option(help: "Records per transaction at most.")
+    var batchRecords: Int = 5_000
+
+    @Option(name: .customLong("batch-ms"), help: "Milliseconds to gather a batch at most.")
+    var batchMilliseconds: Int = 500
+
+    func validate() throws {
+        guard batchRecords >= 1 else { throw ValidationError("--batch-records must be at least 1, got \(batchRecords).") }
+        guard batchMilliseconds >= 1 else { throw ValidationError("--batch-ms must be at least 1, got \(batchMilliseconds).") }
+        _ = try kafka.client()
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let eventStore = try store.open()
+            let configuration = KafkaIngestConfiguration(
+                client: try kafka.client(), topic: kafka.topic, group: group,
+                batchRecords: batchRecords, batchMilliseconds: batchMilliseconds)
+            let stop = StopRequest()
+            let signals = [SIGTERM, SIGINT].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    Log.line("\(number == SIGTERM ? "SIGTERM" : "SIGINT"): finishing the batch in flight and leaving the group")
+                    stop.request()
+                }
+                source.resume()
+                return source
+            }
+            defer { signals.forEach { $0.cancel() } }
+            Log.line("consuming \(configuration.topic) from \(configuration.client.brokers) as group \(group) into \(eventStore.path)")
+            var lastReport = ContinuousClock.now
+            let totals: KafkaIngestTotals
+            do {
+                totals = try KafkaIngestor(store: eventStore, configuration: configuration).run(stop: stop, log: Log.line) { totals in
+                    guard ContinuousClock.now - lastReport >= .seconds(10) else { return }
+                    lastReport = ContinuousClock.now
+                    Log.line(Self.summary(totals))
+                }
+            } catch let error as KafkaError {
+                throw CommandFailure("Kafka: \(error.message)")
+            }
+            Log.line("stopped; " + Self.summary(totals))
+        }
+    }
+
+    static func summary(_ totals: KafkaIngestTotals) -> String {
+        let outcome = totals.outcome
+        let quarantined = outcome.quarantined.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue) \(Formatting.count($0.value))" }.joined(separator: ", ")
+        return "\(Formatting.count(totals.records)) records: \(Formatting.count(outcome.accepted)) accepted, "
+            + "\(Formatting.count(outcome.duplicates)) duplicates, \(Formatting.count(outcome.quarantinedTotal)) quarantined"
+            + (quarantined.isEmpty ? "" : " (\(quarantined))")
+            + ", \(Formatting.count(outcome.alreadyApplied)) already applied, \(Formatting.count(totals.keyMismatches)) with a missing or mismatched key"
+    }
+}
+
+/// `--brokers`, `--topic`, `--kafka-option`: shared by `serve` and `produce`.
+struct KafkaOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Kafka bootstrap servers.", valueName: "host:port[,host:port…]"))
+    var brokers: String
+
+    @Option(help: "Topic of ExecutionEvents.")
+    var topic: String = "sk8.execution-events"
+
+    @Option(name: .customLong("kafka-option"), help: ArgumentHelp("A librdkafka property, repeatable.", valueName: "key=value"))
+    var kafkaOptions: [String] = []
+
+    func client() throws -> KafkaClientConfiguration {
+        var options: [String: String] = [:]
+        for text in kafkaOptions {
+            do {
+                let option = try KafkaClientConfiguration.option(text)
+                options[option.key] = option.value
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+        return KafkaClientConfiguration(brokers: brokers, options: options)
+    }
+}
+
+/// One timestamped line on standard error, for long-running commands.
+enum Log {
+    static func line(_ message: String) {
+        let now = Date()
+        let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC") ?? .current, formatOptions: [.withInternetDateTime])
+        Terminal.note("\(stamp) \(message)")
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import SparkLedgerCore
+import SparkLedgerIngest
+import SparkLedgerKafka
+import SparkLedgerStorage
+import SparkLedgerSynthetic
+import SparkLedgerTestSupport
+import Testing
+
+/// A generated history with duplicates and bad lines, in a file, published to a fresh topic.
+struct PublishedHistory {
+    let directory = TemporaryDirectory("sparkledger-kafka")
+    let topic = TestBroker.uniqueName("events")
+    let partitions: Int32 = 3
+    let client: KafkaClientConfiguration
+    let file: String
+    let lines: Int
+    /// Lines that are not envelopes (published without a key).
+    static let badLines = ["not json at all", #"{"event_id":"x"}"#, "[1,2,3]"]
+
+    init(executions: Int, seed: UInt64) throws {
+        client = try TestBroker.client()
+        var generator = HistoryGenerator(HistoryConfiguration(executions: executions, seed: seed, duplicateRate: 0.03, invalidRate: 0.02))
+        var bytes: [UInt8] = []
+        var count = 0
+        generator.generate { line in
+            bytes += line
+            bytes.append(0x0A)
+            count += 1
+        }
+        for bad in Self.badLines {
+            bytes += Array(bad.utf8)
+            bytes.append(0x0A)
+        }
+        lines = count + Self.badLines.count
+        file = directory.write("history.ndjson", bytes)
+        try KafkaAdmin.createTopic(topic, partitions: partitions, client: client)
+        let report = try KafkaEventPublisher(client: client, topic: topic).publish([file])
+        #expect(report.messages == lines)
+    }
+
+    func store(_ name: String) throws -> SQLiteEventStore {
+        try SQLiteEventStore(StoreConfiguration(path: directory.file(name)))
+    }
+
+    /// The next offsets stored in `store`, summed over the partitions: every message is
+    /// applied when this equals `lines`.
+    func appliedMessages(_ store: SQLiteEventStore) throws -> Int64 {
+        try Self.appliedMessages(store, topic: topic, partitions: partitions)
+    }
+
+    static func appliedMessages(_ store: SQLiteEventStore, topic: String, partitions: Int32) throws -> Int64 {
+        try (0..<partitions).reduce(0) { sum, partition in
+            sum + (try store.checkpoint(source: IngestCheckpoint.kafkaSource(topic: topic, partition: partition))?.position ?? 0)
+        }
+    }
+
+    /// What `ingest` of the same file gives.
+    func ingested() throws -> (store: SQLiteEventStore, report: IngestReport) {
+        let store = try store("ingested.db")
+        return (store, try FileIngestor(store: store).ingest([file]))
+    }
+}
+
+/// Snapshots in a comparable order (keys depend on arrival order, ids do not).
+func snapshots(_ store: SQLiteEventStore) throws -> [ExecutionSnapshot] {
+    try store.executions(ExecutionFilter()).map(\.snapshot).sorted { $0.executionID < $1.executionID }
+}
+
+/// Runs blocking work on its own thread, off the cooperative pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}
+
+/// Consumes with `KafkaIngestor` until the store holds `messages` applied messages (or 60 s pass).
+func consume(_ history: PublishedHistory, into store: SQLiteEventStore, group: String, messages: Int64,
+             batchRecords: Int = 500) async throws -> KafkaIngestTotals {
+    let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: group,
+                                                 batchRecords: batchRecords, batchMilliseconds: 200)
+    let stop = StopRequest()
+    let started = ContinuousClock.now
+    let (topic, partitions) = (history.topic, history.partitions)
+    return try await onThread {
+        try KafkaIngestor(store: store, configuration: configuration).run(stop: stop, log: { _ in }) { _ in
+            if (try? PublishedHistory.appliedMessages(store, topic: topic, partitions: partitions)) ?? 0 >= messages || ContinuousClock.now - started > .seconds(60) {
+                stop.request()
+            }
+        }
+    }
+}

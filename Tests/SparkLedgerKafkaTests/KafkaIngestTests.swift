@@ -1,0 +1,73 @@
+import Foundation
+import SparkLedgerCore
+import SparkLedgerIngest
+import SparkLedgerKafka
+import SparkLedgerStorage
+import SparkLedgerTestSupport
+import Testing
+
+/// Against the real broker script/test starts.
+@Suite(.serialized) struct KafkaIngestTests {
+    @Test func servingATopicGivesWhatIngestingTheFileGives() async throws {
+        let history = try PublishedHistory(executions: 250, seed: 31)
+        let served = try history.store("served.db")
+        let totals = try await consume(history, into: served, group: TestBroker.uniqueName("group"), messages: Int64(history.lines))
+
+        let (ingested, report) = try history.ingested()
+        #expect(totals.records == history.lines)
+        #expect(totals.outcome.accepted == report.total.accepted)
+        #expect(totals.outcome.duplicates == report.total.duplicates)
+        #expect(totals.outcome.quarantined == report.total.quarantined)
+        #expect(totals.outcome.duplicates > 0)
+        #expect(totals.outcome.quarantinedTotal >= PublishedHistory.badLines.count)
+        #expect(Set(totals.assignment.map(\.partition)) == [0, 1, 2])
+        #expect(try snapshots(served) == snapshots(ingested))
+        let servedUsage = try served.usage()
+        let ingestedUsage = try ingested.usage()
+        #expect(servedUsage.count == ingestedUsage.count)
+        for (a, b) in zip(servedUsage, ingestedUsage) where a != b {
+            Issue.record("usage differs:\n\(a)\n\(b)")
+            break
+        }
+
+        // Quarantine entries name where they came from, with the key they had.
+        let quarantined = try served.quarantine()
+        #expect(quarantined.count == report.total.quarantinedTotal)
+        let origin = try Regex(#"^kafka:\#(history.topic)/[0-2]@[0-9]+$"#)
+        for entry in quarantined {
+            #expect(entry.origin.wholeMatch(of: origin) != nil, "\(entry.origin)")
+        }
+        let notJSON = try #require(quarantined.first { $0.raw == Array("not json at all".utf8) })
+        #expect(notJSON.reason == .malformed)
+        #expect(notJSON.messageKey == nil)
+        let invalid = try #require(quarantined.first { $0.reason == .invalidPayload || $0.reason == .invalidEnvelope && $0.messageKey != nil })
+        #expect(invalid.messageKey != nil)
+    }
+
+    @Test func aSecondRunAppliesNothingTwiceWhateverGroupItUses() async throws {
+        let history = try PublishedHistory(executions: 80, seed: 5)
+        let store = try history.store("served.db")
+        let first = try await consume(history, into: store, group: TestBroker.uniqueName("group"), messages: Int64(history.lines))
+        #expect(first.records == history.lines)
+        let before = try snapshots(store)
+        let quarantined = try store.quarantine().count
+
+        // Another group has no committed offsets in Kafka: the positions stored in the database
+        // decide, and everything is already applied.
+        let stop = StopRequest()
+        let stopper = Thread {
+            Thread.sleep(forTimeInterval: 4)
+            stop.request()
+        }
+        stopper.start()
+        let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: TestBroker.uniqueName("other"),
+                                                     batchRecords: 500, batchMilliseconds: 200)
+        let second = try await onThread {
+            try KafkaIngestor(store: store, configuration: configuration).run(stop: stop, log: { _ in })
+        }
+        #expect(Set(second.assignment.map(\.partition)) == [0, 1, 2])
+        #expect(second.records == 0)
+        #expect(try snapshots(store) == before)
+        #expect(try store.quarantine().count == quarantined)
+    }
+}
