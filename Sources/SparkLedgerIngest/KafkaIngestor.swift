@@ -2,7 +2,6 @@ import Foundation
 import SparkLedgerCore
 import SparkLedgerKafka
 import SparkLedgerStorage
-import Synchronization
 
 /// How `serve` consumes.
 public struct KafkaIngestConfiguration: Sendable {
@@ -58,19 +57,16 @@ public final class KafkaIngestor {
     /// `log` gets one line per notable thing (assignment, broker trouble, batch totals).
     public func run(stop: StopRequest, log: (String) -> Void, progress: (KafkaIngestTotals) -> Void = { _ in }) throws -> KafkaIngestTotals {
         let store = self.store
-        let consumer: KafkaConsumer
-        do {
-            consumer = try KafkaConsumer(
-                client: configuration.client, group: configuration.group, topics: [configuration.topic],
-                rebalance: KafkaRebalanceHandler(positions: { partitions in
-                    var positions: [KafkaPartition: Int64] = [:]
-                    for partition in partitions {
-                        let source = IngestCheckpoint.kafkaSource(topic: partition.topic, partition: partition.partition)
-                        if let stored = try store.checkpoint(source: source) { positions[partition] = stored.position }
-                    }
-                    return positions
-                }))
-        }
+        let consumer = try KafkaConsumer(
+            client: configuration.client, group: configuration.group, topics: [configuration.topic],
+            rebalance: KafkaRebalanceHandler(positions: { partitions in
+                var positions: [KafkaPartition: Int64] = [:]
+                for partition in partitions {
+                    let source = IngestCheckpoint.kafkaSource(topic: partition.topic, partition: partition.partition)
+                    if let stored = try store.checkpoint(source: source) { positions[partition] = stored.position }
+                }
+                return positions
+            }))
         var totals = KafkaIngestTotals()
         var lastAssignment: Set<KafkaPartition> = []
         var lastTrouble: String?
@@ -119,14 +115,4 @@ public final class KafkaIngestor {
         }
         return totals
     }
-}
-
-/// Set from a signal handler or another thread; a long-running loop checks it between batches.
-public final class StopRequest: Sendable {
-    private let flag = Atomic<Bool>(false)
-
-    public init() {}
-
-    public func request() { flag.store(true, ordering: .releasing) }
-    public var isRequested: Bool { flag.load(ordering: .acquiring) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SparkLedgerCore
 import SparkLedgerKafka
 import SparkLedgerStorage
@@ -6,7 +7,6 @@ import SparkLedgerStorage
 /// topic, partition, offset, key and raw bytes. Never fails: bad messages are data.
 public struct KafkaRecordDecoder: Sendable {
     public static let json = "application/json"
-    public static let protobuf = "application/x-protobuf"
 
     public var validator: EventValidator
 
@@ -22,7 +22,8 @@ public struct KafkaRecordDecoder: Sendable {
 
     public func decode(_ record: KafkaRecord, ingestTime: Int64) -> Decoded {
         let origin = InputOrigin.kafka(topic: record.topic, partition: record.partition, offset: record.offset)
-        let contentType = record.header("content-type")?.split(separator: ";").first.map { $0.trimmingCharacters() } ?? Self.json
+        let contentType = record.header("content-type")?.split(separator: ";").first
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? Self.json
         func rejected(_ rejection: Rejection) -> Decoded {
             let kept = Array(record.value.prefix(validator.maximumEnvelopeBytes))
             return Decoded(item: .rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: kept, rawSize: record.value.count,
@@ -40,11 +41,5 @@ public struct KafkaRecordDecoder: Sendable {
             return Decoded(item: .event(ValidatedInput(event: event, origin: origin, raw: record.value, messageKey: record.key)),
                            keyMismatch: mismatch)
         }
-    }
-}
-
-private extension Substring {
-    func trimmingCharacters() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()).lowercased()
     }
 }

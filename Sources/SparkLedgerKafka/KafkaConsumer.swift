@@ -86,16 +86,19 @@ public final class KafkaConsumer {
         while records.count < maxRecords {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { break }
-            let milliseconds = Int32(max(1, min(Int64(Int32.max), remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)))
-            guard let message = rd_kafka_consumer_poll(handle, records.isEmpty ? milliseconds : 0) else {
+            let milliseconds = Int32(min(Double(Int32.max), max(1, (remaining / .milliseconds(1)).rounded(.up))))
+            let message = rd_kafka_consumer_poll(handle, records.isEmpty ? milliseconds : 0)
+            // The rebalance callback runs inside the poll; it cannot throw itself.
+            if let error = context.takeUnretainedValue().rebalanceError {
+                context.takeUnretainedValue().rebalanceError = nil
+                if let message { rd_kafka_message_destroy(message) }
+                throw error
+            }
+            guard let message else {
                 if !records.isEmpty { break }  // nothing more queued: hand over what we have
                 continue
             }
             defer { rd_kafka_message_destroy(message) }
-            if let error = context.takeUnretainedValue().rebalanceError {
-                context.takeUnretainedValue().rebalanceError = nil
-                throw error
-            }
             let error = message.pointee.err
             if error != RD_KAFKA_RESP_ERR_NO_ERROR {
                 var reason = [CChar](repeating: 0, count: 512)
@@ -106,10 +109,6 @@ public final class KafkaConsumer {
                 continue
             }
             records.append(Self.record(message))
-        }
-        if let error = context.takeUnretainedValue().rebalanceError {
-            context.takeUnretainedValue().rebalanceError = nil
-            throw error
         }
         return records
     }

@@ -82,45 +82,12 @@ struct ServeCommand: ParsableCommand {
 
     static func summary(_ totals: KafkaIngestTotals) -> String {
         let outcome = totals.outcome
-        let quarantined = outcome.quarantined.sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { "\($0.key.rawValue) \(Formatting.count($0.value))" }.joined(separator: ", ")
+        let quarantined = RejectionReason.allCases.compactMap { reason in
+            outcome.quarantined[reason].map { "\(reason.rawValue) \(Formatting.count($0))" }
+        }.joined(separator: ", ")
         return "\(Formatting.count(totals.records)) records: \(Formatting.count(outcome.accepted)) accepted, "
             + "\(Formatting.count(outcome.duplicates)) duplicates, \(Formatting.count(outcome.quarantinedTotal)) quarantined"
             + (quarantined.isEmpty ? "" : " (\(quarantined))")
             + ", \(Formatting.count(outcome.alreadyApplied)) already applied, \(Formatting.count(totals.keyMismatches)) with a missing or mismatched key"
-    }
-}
-
-/// `--brokers`, `--topic`, `--kafka-option`: shared by `serve` and `produce`.
-struct KafkaOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Kafka bootstrap servers.", valueName: "host:port[,host:port…]"))
-    var brokers: String
-
-    @Option(help: "Topic of ExecutionEvents.")
-    var topic: String = "sk8.execution-events"
-
-    @Option(name: .customLong("kafka-option"), help: ArgumentHelp("A librdkafka property, repeatable.", valueName: "key=value"))
-    var kafkaOptions: [String] = []
-
-    func client() throws -> KafkaClientConfiguration {
-        var options: [String: String] = [:]
-        for text in kafkaOptions {
-            do {
-                let option = try KafkaClientConfiguration.option(text)
-                options[option.key] = option.value
-            } catch {
-                throw ValidationError(error.message)
-            }
-        }
-        return KafkaClientConfiguration(brokers: brokers, options: options)
-    }
-}
-
-/// One timestamped line on standard error, for long-running commands.
-enum Log {
-    static func line(_ message: String) {
-        let now = Date()
-        let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC") ?? .current, formatOptions: [.withInternetDateTime])
-        Terminal.note("\(stamp) \(message)")
     }
 }
