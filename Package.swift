@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // The runtime of the committed protobuf code; its plugin is built only by script/generate-protobuf.
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // Pure: events, validation, the fold, cost, aggregates. No I/O, no clock, no randomness.
@@ -34,6 +36,12 @@ let package = Package(
         // librdkafka wrapper: every C call of Kafka lives here; raw records out.
         .target(name: "SparkLedgerKafka", dependencies: ["CRdKafka"]),
 
+        // The protobuf encoding of envelopes: generated code (script/generate-protobuf) and its JSON mapping.
+        .target(
+            name: "SparkLedgerProtobuf",
+            dependencies: ["SparkLedgerCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
         // NDJSON / zstd streams and replay segments.
         .target(name: "SparkLedgerArchive", dependencies: ["CZstd", "SparkLedgerCore"]),
 
@@ -53,7 +61,7 @@ let package = Package(
         // Files -> validated batches -> store: the ingest pipeline.
         .target(
             name: "SparkLedgerIngest",
-            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka"]
+            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka", "SparkLedgerProtobuf"]
         ),
 
         // The command line: the only place that parses flags.
@@ -93,6 +101,13 @@ let package = Package(
             dependencies: [
                 "SparkLedgerKafka", "SparkLedgerIngest", "SparkLedgerStorage", "SparkLedgerCore", "SparkLedgerSynthetic",
                 "SparkLedgerTestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "SparkLedgerProtobufTests",
+            dependencies: [
+                "SparkLedgerProtobuf", "SparkLedgerIngest", "SparkLedgerKafka", "SparkLedgerStorage", "SparkLedgerCore",
+                "SparkLedgerSynthetic",
             ]
         ),
         .testTarget(

@@ -1,10 +1,13 @@
 import Foundation
 import SparkLedgerCore
 import SparkLedgerKafka
+import SparkLedgerProtobuf
 import SparkLedgerStorage
 
 /// Turns one Kafka record into an ingest item: an accepted event or a quarantine entry with its
-/// topic, partition, offset, key and raw bytes. Never fails: bad messages are data.
+/// topic, partition, offset, key and raw bytes. Never fails: bad messages are data. A protobuf
+/// record (`content-type: application/x-protobuf`) is turned into the contract's JSON envelope
+/// first and validated as such, so it stores exactly as the same event sent as JSON.
 public struct KafkaRecordDecoder: Sendable {
     public static let json = "application/json"
 
@@ -30,10 +33,16 @@ public struct KafkaRecordDecoder: Sendable {
                                                             messageKey: record.key)),
                            keyMismatch: false)
         }
-        guard contentType == Self.json else {
-            return rejected(Rejection(.malformed, "content-type \"\(contentType)\" is not supported; expected \(Self.json)"))
+        let validated: Result<ExecutionEvent, Rejection>
+        switch contentType {
+        case Self.json:
+            validated = validator.validate(record.value, ingestTime: ingestTime)
+        case ProtobufEnvelope.contentType:
+            validated = validateProtobuf(record.value, ingestTime: ingestTime)
+        default:
+            return rejected(Rejection(.malformed, "content-type \"\(contentType)\" is not supported; expected \(Self.json) or \(ProtobufEnvelope.contentType)"))
         }
-        switch validator.validate(record.value, ingestTime: ingestTime) {
+        switch validated {
         case .failure(let rejection):
             return rejected(rejection)
         case .success(let event):
@@ -41,5 +50,23 @@ public struct KafkaRecordDecoder: Sendable {
             return Decoded(item: .event(ValidatedInput(event: event, origin: origin, raw: record.value, messageKey: record.key)),
                            keyMismatch: mismatch)
         }
+    }
+
+    /// The contract's checks in its order, on the JSON envelope a protobuf message stands for.
+    func validateProtobuf(_ bytes: [UInt8], ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
+        guard bytes.count <= validator.maximumEnvelopeBytes else {
+            return .failure(Rejection(.tooLarge, "envelope is \(bytes.count) bytes; the limit is \(validator.maximumEnvelopeBytes)"))
+        }
+        let decoded: ProtobufEnvelope.Decoded
+        do {
+            decoded = try ProtobufEnvelope.decode(bytes)
+        } catch {
+            return .failure(Rejection(.malformed, error.description))
+        }
+        let validated = validator.validate(envelope: decoded.envelope, ingestTime: ingestTime)
+        guard let payloadError = decoded.payloadError else { return validated }
+        // An undecodable payload is invalid_payload, unless an earlier check failed first.
+        if case .failure(let rejection) = validated, rejection.reason != .invalidPayload { return validated }
+        return .failure(Rejection(.invalidPayload, payloadError))
     }
 }

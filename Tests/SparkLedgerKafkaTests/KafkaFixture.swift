@@ -18,7 +18,11 @@ struct PublishedHistory {
     /// Lines that are not envelopes (published without a key).
     static let badLines = ["not json at all", #"{"event_id":"x"}"#, "[1,2,3]"]
 
-    init(executions: Int, seed: UInt64) throws {
+    /// Publishing `encoding: .protobuf` sends the envelopes as protobuf messages (and lines with
+    /// no protobuf form as JSON); `sentAsJSON` counts those.
+    let sentAsJSON: Int
+
+    init(executions: Int, seed: UInt64, encoding: KafkaEventEncoding = .json) throws {
         client = try TestBroker.client()
         var generator = HistoryGenerator(HistoryConfiguration(executions: executions, seed: seed, duplicateRate: 0.03, invalidRate: 0.02))
         var bytes: [UInt8] = []
@@ -35,8 +39,9 @@ struct PublishedHistory {
         lines = count + Self.badLines.count
         file = directory.write("history.ndjson", bytes)
         try KafkaAdmin.createTopic(topic, partitions: partitions, client: client)
-        let report = try KafkaEventPublisher(client: client, topic: topic).publish([file])
+        let report = try KafkaEventPublisher(client: client, topic: topic, encoding: encoding).publish([file])
         #expect(report.messages == lines)
+        sentAsJSON = report.sentAsJSON
     }
 
     func store(_ name: String) throws -> SQLiteEventStore {
@@ -65,6 +70,13 @@ struct PublishedHistory {
 /// Snapshots in a comparable order (keys depend on arrival order, ids do not).
 func snapshots(_ store: SQLiteEventStore) throws -> [ExecutionSnapshot] {
     try store.executions(ExecutionFilter()).map(\.snapshot).sorted { $0.executionID < $1.executionID }
+}
+
+/// Every stored event, by event_id (the log's order across partitions depends on timing).
+func storedEvents(_ store: SQLiteEventStore) throws -> [ExecutionEvent] {
+    var events: [ExecutionEvent] = []
+    try store.forEachEvent { _, event in events.append(event) }
+    return events.sorted { $0.eventID < $1.eventID }
 }
 
 /// Runs blocking work on its own thread, off the cooperative pool.

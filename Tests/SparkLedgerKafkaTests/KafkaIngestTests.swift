@@ -44,6 +44,27 @@ import Testing
         #expect(invalid.messageKey != nil)
     }
 
+    @Test func protobufRecordsStoreExactlyWhatJSONLinesStore() async throws {
+        let history = try PublishedHistory(executions: 250, seed: 31, encoding: .protobuf)
+        let served = try history.store("served.db")
+        let totals = try await consume(history, into: served, group: TestBroker.uniqueName("group"), messages: Int64(history.lines))
+
+        let (ingested, report) = try history.ingested()
+        #expect(totals.records == history.lines)
+        // Only the deliberately broken lines lack a protobuf form; the rest went as protobuf.
+        #expect(history.sentAsJSON >= PublishedHistory.badLines.count)
+        #expect(history.sentAsJSON < history.lines / 20)
+        #expect(totals.outcome.accepted == report.total.accepted)
+        #expect(totals.outcome.duplicates == report.total.duplicates)
+        #expect(totals.outcome.quarantined == report.total.quarantined)
+        let events = try storedEvents(served)
+        #expect(events.count == report.total.accepted)
+        #expect(events == (try storedEvents(ingested)))
+        #expect(try snapshots(served) == snapshots(ingested))
+        #expect(try served.usage() == ingested.usage())
+        #expect(try served.quarantineCounts() == ingested.quarantineCounts())
+    }
+
     @Test func aSecondRunAppliesNothingTwiceWhateverGroupItUses() async throws {
         let history = try PublishedHistory(executions: 80, seed: 5)
         let store = try history.store("served.db")
