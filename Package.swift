@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         // The runtime of the committed protobuf code; its plugin is built only by script/generate-protobuf.
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // Services with graceful shutdown: the Kafka consumer now, the HTTP server next to it later.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // Pure: events, validation, the fold, cost, aggregates. No I/O, no clock, no randomness.
@@ -61,7 +64,10 @@ let package = Package(
         // Files -> validated batches -> store: the ingest pipeline.
         .target(
             name: "SparkLedgerIngest",
-            dependencies: ["SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka", "SparkLedgerProtobuf"]
+            dependencies: [
+                "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka", "SparkLedgerProtobuf",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // The command line: the only place that parses flags.
@@ -71,6 +77,8 @@ let package = Package(
                 "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage",
                 "SparkLedgerSynthetic", "SparkLedgerIngest", "SparkLedgerKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

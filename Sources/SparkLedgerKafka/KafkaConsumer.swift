@@ -113,6 +113,16 @@ public final class KafkaConsumer {
         return records
     }
 
+    /// Whether a broker answers a metadata request for `topic` within the timeout.
+    public func brokersReachable(topic: String, timeoutMilliseconds: Int) -> Bool {
+        guard let handle = rd_kafka_topic_new(self.handle, topic, nil) else { return false }
+        defer { rd_kafka_topic_destroy(handle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let error = rd_kafka_metadata(self.handle, 0, handle, &metadata, Int32(timeoutMilliseconds))
+        if let metadata { rd_kafka_metadata_destroy(metadata) }
+        return error == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
     /// Commits next-offsets to the group (asynchronously), for lag tooling; the database holds the
     /// positions that count.
     public func commit(_ positions: [KafkaPartition: Int64]) {

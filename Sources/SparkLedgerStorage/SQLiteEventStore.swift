@@ -113,16 +113,18 @@ public final class SQLiteEventStore: Sendable {
                 try writer.withLock { state in
                     var finished = false
                     while !finished {
-                        if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
-                        if !state.knownHashesLoaded {
-                            state.knownHashes = try KnownEventHashes.load(db)
-                            state.knownHashesLoaded = true
-                        }
                         let started = ContinuousClock.now
                         let limit = Duration.milliseconds(Int64(transactionSeconds * 1000))
                         var session: WriteSession?
                         do {
                             try db.inTransaction(.immediate) {
+                                // Checked under the write lock: a commit by another process (a
+                                // second `serve` on the same file) since ours voids the cache.
+                                if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
+                                if !state.knownHashesLoaded {
+                                    state.knownHashes = try KnownEventHashes.load(db)
+                                    state.knownHashesLoaded = true
+                                }
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, cache: state)
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {

@@ -24,10 +24,15 @@ struct SparkLedgerCommand: ParsableCommand {
         ]
     )
 
+    /// Synchronous on purpose: no other thread exists yet, so signals blocked here are blocked in
+    /// every thread the process ever starts (an async main already runs on a thread pool).
     static func main() {
         // A file-size limit (ulimit -f) must fail the write, which SQLite reports and the store
         // rolls back, rather than kill the process mid-transaction.
         signal(SIGXFSZ, SIG_IGN)
-        main(Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `serve` catches SIGTERM and SIGINT from here on, so that one sent while it starts is not lost.
+        if arguments.first == ServeCommand.configuration.commandName { _ = ShutdownSignals.shared }
+        main(arguments)
     }
 }

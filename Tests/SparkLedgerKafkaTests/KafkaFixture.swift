@@ -79,27 +79,26 @@ func storedEvents(_ store: SQLiteEventStore) throws -> [ExecutionEvent] {
     return events.sorted { $0.eventID < $1.eventID }
 }
 
-/// Runs blocking work on its own thread, off the cooperative pool.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.start()
-    }
-}
-
-/// Consumes with `KafkaIngestor` until the store holds `messages` applied messages (or 60 s pass).
+/// Consumes with `KafkaIngestService` until the store holds `messages` applied messages (or 60 s pass).
 func consume(_ history: PublishedHistory, into store: SQLiteEventStore, group: String, messages: Int64,
              batchRecords: Int = 500) async throws -> KafkaIngestTotals {
     let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: group,
                                                  batchRecords: batchRecords, batchMilliseconds: 200)
-    let stop = StopRequest()
     let started = ContinuousClock.now
     let (topic, partitions) = (history.topic, history.partitions)
-    return try await onThread {
-        try KafkaIngestor(store: store, configuration: configuration).run(stop: stop, log: { _ in }) { _ in
-            if (try? PublishedHistory.appliedMessages(store, topic: topic, partitions: partitions)) ?? 0 >= messages || ContinuousClock.now - started > .seconds(60) {
-                stop.request()
-            }
+    let stopper = StopRequest()
+    let service = KafkaIngestService(store: store, configuration: configuration, log: { _ in }) { _ in
+        if (try? PublishedHistory.appliedMessages(store, topic: topic, partitions: partitions)) ?? 0 >= messages {
+            stopper.request()
         }
     }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await service.run() }
+        group.addTask {
+            while !stopper.isRequested, ContinuousClock.now - started < .seconds(60) { try await Task.sleep(for: .milliseconds(20)) }
+            service.stop()
+        }
+        try await group.waitForAll()
+    }
+    return service.status.snapshot.totals
 }

@@ -75,17 +75,15 @@ import Testing
 
         // Another group has no committed offsets in Kafka: the positions stored in the database
         // decide, and everything is already applied.
-        let stop = StopRequest()
-        let stopper = Thread {
-            Thread.sleep(forTimeInterval: 4)
-            stop.request()
-        }
-        stopper.start()
         let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: TestBroker.uniqueName("other"),
                                                      batchRecords: 500, batchMilliseconds: 200)
-        let second = try await onThread {
-            try KafkaIngestor(store: store, configuration: configuration).run(stop: stop, log: { _ in })
-        }
+        let service = KafkaIngestService(store: store, configuration: configuration, log: { _ in })
+        async let run: Void = service.run()
+        try await Task.sleep(for: .seconds(4))
+        service.stop()
+        try await run
+        let second = service.status.snapshot.totals
+        #expect(service.status.snapshot.isReady)
         #expect(Set(second.assignment.map(\.partition)) == [0, 1, 2])
         #expect(second.records == 0)
         #expect(try snapshots(store) == before)

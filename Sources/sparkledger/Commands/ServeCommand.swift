@@ -1,10 +1,12 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import Logging
+import ServiceLifecycle
 import SparkLedgerCore
 import SparkLedgerIngest
 import SparkLedgerKafka
 import SparkLedgerStorage
+import Synchronization
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,8 +20,10 @@ struct ServeCommand: ParsableCommand {
             earliest: a crash at any moment neither loses nor applies an event twice. Offsets are
             also committed to Kafka after each transaction, for lag tooling. Bad messages go to the
             quarantine with their topic, partition, offset and key; they never stop the consumer.
-            Several `serve` processes with the same --group split the partitions. SIGTERM or
-            SIGINT: the batch in flight commits, the process leaves the group and exits 0.
+            Several `serve` processes with the same --group split the partitions. Unreachable
+            brokers never stop it: it logs, reports not ready and resumes when they answer.
+            SIGTERM or SIGINT: the batch in flight commits, the process leaves the group and
+            exits 0.
 
             Examples:
               sparkledger serve --brokers kafka-1:9092,kafka-2:9092
@@ -47,36 +51,42 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try runBlocking { try await serve() }
+    }
+
+    private func serve() async throws {
+        try await reportingFailures {
             let eventStore = try store.open()
             let configuration = KafkaIngestConfiguration(
                 client: try kafka.client(), topic: kafka.topic, group: group,
                 batchRecords: batchRecords, batchMilliseconds: batchMilliseconds)
-            let stop = StopRequest()
-            let signals = [SIGTERM, SIGINT].map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler {
-                    Log.line("\(number == SIGTERM ? "SIGTERM" : "SIGINT"): finishing the batch in flight and leaving the group")
-                    stop.request()
+            let lastReport = Mutex(ContinuousClock.now)
+            let ingest = KafkaIngestService(store: eventStore, configuration: configuration, log: Log.line) { totals in
+                let due = lastReport.withLock { last in
+                    guard ContinuousClock.now - last >= .seconds(10) else { return false }
+                    last = ContinuousClock.now
+                    return true
                 }
-                source.resume()
-                return source
+                if due { Log.line(Self.summary(totals)) }
             }
-            defer { signals.forEach { $0.cancel() } }
+            var logger = Logger(label: "sparkledger.serve")
+            logger.logLevel = .warning
+            let services = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [.init(service: ingest, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+            ShutdownSignals.shared.onSignal { number in
+                Log.line("\(ShutdownSignals.name(number)): finishing the batch in flight and leaving the group")
+                Task { await services.triggerGracefulShutdown() }
+            }
             Log.line("consuming \(configuration.topic) from \(configuration.client.brokers) as group \(group) into \(eventStore.path)")
-            var lastReport = ContinuousClock.now
-            let totals: KafkaIngestTotals
             do {
-                totals = try KafkaIngestor(store: eventStore, configuration: configuration).run(stop: stop, log: Log.line) { totals in
-                    guard ContinuousClock.now - lastReport >= .seconds(10) else { return }
-                    lastReport = ContinuousClock.now
-                    Log.line(Self.summary(totals))
-                }
+                try await services.run()
             } catch let error as KafkaError {
                 throw CommandFailure("Kafka: \(error.message)")
+            } catch let error as ServiceGroupError {
+                throw CommandFailure("serve: \(error)")
             }
-            Log.line("stopped; " + Self.summary(totals))
+            Log.line("stopped; " + Self.summary(ingest.status.snapshot.totals))
         }
     }
 

@@ -34,16 +34,32 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let failure as CommandFailure {
-        Terminal.printError(failure.message)
-        throw ExitCode.failure
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as StoreError {
-        Terminal.printError(error.message)
-        throw ExitCode.failure
-    } catch let error as CustomStringConvertible {
-        Terminal.printError(error.description)
-        throw ExitCode.failure
+    } catch {
+        throw reported(error)
     }
+}
+
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Prints a failure's one-line message and turns it into exit code 1.
+private func reported(_ error: Error) -> Error {
+    switch error {
+    case let failure as CommandFailure:
+        Terminal.printError(failure.message)
+    case let exit as ExitCode:
+        return exit
+    case let error as StoreError:
+        Terminal.printError(error.message)
+    case let error as CustomStringConvertible:
+        Terminal.printError(error.description)
+    default:
+        return error
+    }
+    return ExitCode.failure
 }

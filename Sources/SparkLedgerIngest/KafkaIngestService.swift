@@ -1,0 +1,153 @@
+import Dispatch
+import ServiceLifecycle
+import SparkLedgerCore
+import SparkLedgerKafka
+import SparkLedgerStorage
+
+/// How `serve` consumes.
+public struct KafkaIngestConfiguration: Sendable {
+    public var client: KafkaClientConfiguration
+    public var topic: String
+    public var group: String
+    /// A batch (one transaction) ends after this many records or this long, whichever comes first.
+    public var batchRecords: Int
+    public var batchMilliseconds: Int
+    /// While the brokers are unreachable, how often to ask whether they are back.
+    public var probeMilliseconds: Int
+    public var decoder: KafkaRecordDecoder
+    public var clock: @Sendable () -> Int64
+
+    public init(client: KafkaClientConfiguration, topic: String = "sk8.execution-events", group: String = "sparkledger",
+                batchRecords: Int = 5_000, batchMilliseconds: Int = 500, probeMilliseconds: Int = 2_000,
+                decoder: KafkaRecordDecoder = KafkaRecordDecoder(),
+                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock) {
+        self.client = client
+        self.topic = topic
+        self.group = group
+        self.batchRecords = batchRecords
+        self.batchMilliseconds = batchMilliseconds
+        self.probeMilliseconds = probeMilliseconds
+        self.decoder = decoder
+        self.clock = clock
+    }
+}
+
+/// Consumes ExecutionEvents from Kafka into the store with exactly-once effect, as a Service:
+/// each batch's events, projections and next offsets commit in one database transaction; on
+/// assignment the consumer starts from the offsets stored there; records below a stored offset
+/// are skipped. Offsets are committed to Kafka after the transaction too, for lag tooling.
+///
+/// Graceful shutdown (or `stop()`) ends it after the batch in flight commits; it then leaves the
+/// group. Broker trouble never ends it: librdkafka reconnects with backoff while this logs and
+/// reports not-ready in `status`.
+public final class KafkaIngestService: Service, Sendable {
+    private let store: SQLiteEventStore
+    private let configuration: KafkaIngestConfiguration
+    private let log: @Sendable (String) -> Void
+    private let progress: @Sendable (KafkaIngestTotals) -> Void
+    private let stopRequest = StopRequest()
+    public let status = KafkaIngestStatus()
+
+    /// - Parameters:
+    ///   - log: one line per notable thing: assignment, readiness, broker trouble.
+    ///   - progress: called after each committed batch.
+    public init(store: SQLiteEventStore, configuration: KafkaIngestConfiguration, log: @escaping @Sendable (String) -> Void,
+                progress: @escaping @Sendable (KafkaIngestTotals) -> Void = { _ in }) {
+        self.store = store
+        self.configuration = configuration
+        self.log = log
+        self.progress = progress
+    }
+
+    /// Ends `run()` after the batch in flight, as a graceful shutdown does.
+    public func stop() { stopRequest.request() }
+
+    public func run() async throws {
+        let store = self.store
+        let consumer = try await AsyncKafkaConsumer(
+            client: configuration.client, group: configuration.group, topics: [configuration.topic],
+            rebalance: KafkaRebalanceHandler(positions: { partitions in
+                var positions: [KafkaPartition: Int64] = [:]
+                for partition in partitions {
+                    let source = IngestCheckpoint.kafkaSource(topic: partition.topic, partition: partition.partition)
+                    if let stored = try store.checkpoint(source: source) { positions[partition] = stored.position }
+                }
+                return positions
+            }))
+        status.update { $0.started = true }
+        do {
+            try await withGracefulShutdownHandler {
+                try await consume(consumer)
+            } onGracefulShutdown: { [stopRequest] in
+                stopRequest.request()
+            }
+        } catch {
+            await consumer.close()
+            throw error
+        }
+        await consumer.close()
+    }
+
+    private func consume(_ consumer: AsyncKafkaConsumer) async throws {
+        let writer = DispatchQueue(label: "sparkledger.store-writer")
+        let trouble = BrokerTroubleLog(status: status, log: log)
+        var lastReadiness: String? = "starting"
+        var lastProbe = ContinuousClock.now
+        let batches = consumer.batches(maxRecords: configuration.batchRecords, timeoutMilliseconds: configuration.batchMilliseconds,
+                                       stop: stopRequest, onTransientError: { trouble.report($0) })
+        for try await batch in batches {
+            let assignment = batch.assignment.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+            if assignment != status.snapshot.totals.assignment {
+                log("assigned \(assignment.isEmpty ? "no partitions" : assignment.map(\.description).joined(separator: ", "))")
+                status.update { $0.totals.assignment = assignment }
+            }
+            if status.snapshot.brokerTrouble != nil {
+                // Records mean the brokers answer; without records, ask them now and then.
+                var reachable = !batch.records.isEmpty
+                if !reachable, ContinuousClock.now - lastProbe >= .milliseconds(configuration.probeMilliseconds) {
+                    lastProbe = ContinuousClock.now
+                    reachable = await consumer.brokersReachable(topic: configuration.topic, timeoutMilliseconds: 1_000)
+                }
+                if reachable { trouble.resolved() }
+            }
+            let readiness = status.snapshot.notReadyReason
+            if readiness != lastReadiness {
+                log(readiness.map { "not ready: \($0)" } ?? "ready: consuming \(assignment.count) partition(s)")
+                lastReadiness = readiness
+            }
+            // Records of partitions taken away during the poll belong to another member now.
+            let owned = batch.records.filter { batch.assignment.contains($0.topicPartition) }
+            guard !owned.isEmpty else { continue }
+            let (items, next, keyMismatches) = decode(owned)
+            let checkpoints = next.map {
+                IngestCheckpoint(source: IngestCheckpoint.kafkaSource(topic: $0.key.topic, partition: $0.key.partition), position: $0.value)
+            }
+            let store = self.store
+            let outcome = try await writer.performBlocking { try store.append(IngestBatch(items: items, checkpoints: checkpoints)) }
+            await consumer.commit(next)
+            status.update {
+                $0.totals.records += owned.count
+                $0.totals.batches += 1
+                $0.totals.keyMismatches += keyMismatches
+                $0.totals.outcome.add(outcome)
+            }
+            progress(status.snapshot.totals)
+        }
+    }
+
+    /// Ingest items of a batch's records and the next offset of each partition.
+    private func decode(_ records: [KafkaRecord]) -> (items: [IngestItem], next: [KafkaPartition: Int64], keyMismatches: Int) {
+        let ingestTime = configuration.clock()
+        var items: [IngestItem] = []
+        items.reserveCapacity(records.count)
+        var next: [KafkaPartition: Int64] = [:]
+        var keyMismatches = 0
+        for record in records {
+            let decoded = configuration.decoder.decode(record, ingestTime: ingestTime)
+            items.append(decoded.item)
+            if decoded.keyMismatch { keyMismatches += 1 }
+            next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1)
+        }
+        return (items, next, keyMismatches)
+    }
+}

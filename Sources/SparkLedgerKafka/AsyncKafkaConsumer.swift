@@ -1,0 +1,67 @@
+import Dispatch
+
+/// A `KafkaConsumer` for async code: every librdkafka call of it runs on one serial queue of its
+/// own, never on the cooperative pool, and its records arrive as an `AsyncSequence` of batches.
+public final class AsyncKafkaConsumer: @unchecked Sendable {
+    // @unchecked: `consumer` is only touched on `queue`.
+    private let queue: DispatchQueue
+    private let consumer: KafkaConsumer
+
+    /// Creates the client and subscribes (no broker needs to answer yet).
+    public init(client: KafkaClientConfiguration, group: String, topics: [String], rebalance: KafkaRebalanceHandler) async throws {
+        let queue = DispatchQueue(label: "sparkledger.kafka-consumer.\(group)")
+        let box = try await queue.performBlocking {
+            Unchecked(try KafkaConsumer(client: client, group: group, topics: topics, rebalance: rebalance))
+        }
+        self.queue = queue
+        self.consumer = box.value
+    }
+
+    /// Batches of up to `maxRecords` records, each gathered for at most `timeoutMilliseconds`.
+    /// The sequence ends when `stop` is requested or the task is cancelled (the batch being
+    /// gathered then is still delivered), and throws on a fatal client error.
+    public func batches(maxRecords: Int, timeoutMilliseconds: Int, stop: StopRequest,
+                        onTransientError: @escaping @Sendable (KafkaError) -> Void = { _ in }) -> KafkaRecordBatches {
+        KafkaRecordBatches(consumer: self, maxRecords: maxRecords, timeoutMilliseconds: timeoutMilliseconds, stop: stop,
+                           onTransientError: onTransientError)
+    }
+
+    func poll(maxRecords: Int, timeoutMilliseconds: Int, onTransientError: @escaping @Sendable (KafkaError) -> Void) async throws -> KafkaRecordBatch {
+        let consumer = Unchecked(consumer)
+        return try await queue.performBlocking {
+            let records = try consumer.value.poll(maxRecords: maxRecords, timeoutMilliseconds: timeoutMilliseconds,
+                                                  onTransientError: onTransientError)
+            return KafkaRecordBatch(records: records, assignment: consumer.value.assignment)
+        }
+    }
+
+    /// Whether a broker answers a metadata request for `topic` within the timeout.
+    public func brokersReachable(topic: String, timeoutMilliseconds: Int) async -> Bool {
+        let consumer = Unchecked(consumer)
+        return (try? await queue.performBlocking { consumer.value.brokersReachable(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? false
+    }
+
+    /// Commits next-offsets to the group, asynchronously (for lag tooling).
+    public func commit(_ positions: [KafkaPartition: Int64]) async {
+        let consumer = Unchecked(consumer)
+        _ = try? await queue.performBlocking { consumer.value.commit(positions) }
+    }
+
+    /// Leaves the group.
+    public func close() async {
+        let consumer = Unchecked(consumer)
+        _ = try? await queue.performBlocking { consumer.value.close() }
+    }
+}
+
+/// What one poll gave: records, and the partitions the member owned when it returned.
+public struct KafkaRecordBatch: Sendable {
+    public var records: [KafkaRecord]
+    public var assignment: Set<KafkaPartition>
+}
+
+/// A value handed to the consumer's queue and back; only that queue uses it.
+struct Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

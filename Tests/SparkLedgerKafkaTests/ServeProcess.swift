@@ -1,0 +1,74 @@
+import Foundation
+import SparkLedgerTestSupport
+
+/// A `sparkledger serve` process whose log (standard error) goes to a file the test can read.
+final class ServeProcess {
+    let process = Process()
+    let logPath: String
+
+    init(brokers: String, topic: String, group: String, db: String, logPath: String, batchRecords: Int = 50) throws {
+        self.logPath = logPath
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw TestBroker.Missing(description: "cannot create \(logPath)")
+        }
+        process.executableURL = URL(fileURLWithPath: SparkLedgerBinary.path)
+        process.arguments = [
+            "serve", "--brokers", brokers, "--topic", topic, "--group", group, "--db", db,
+            "--batch-records", String(batchRecords), "--batch-ms", "100",
+            "--kafka-option", "session.timeout.ms=2000", "--kafka-option", "heartbeat.interval.ms=500",
+            // A member killed with SIGKILL is waited for this long (Tansu waits the whole
+            // max.poll.interval.ms, 5 minutes by default, before it rebalances without it).
+            "--kafka-option", "max.poll.interval.ms=3000",
+            "--kafka-option", "reconnect.backoff.max.ms=1000",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try process.run()
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// The partitions of the last "assigned" line of the log, or nil before the first one.
+    var assignedPartitions: Set<Int32>? {
+        guard let line = log.split(separator: "\n").last(where: { $0.contains(" assigned ") }) else { return nil }
+        if line.hasSuffix("assigned no partitions") { return [] }
+        let list = line[line.range(of: " assigned ")!.upperBound...]
+        return Set(list.split(separator: ",").compactMap { $0.split(separator: "/").last.flatMap { Int32($0) } })
+    }
+
+    /// Whether the process blocks SIGTERM yet (`serve` does from the first line of `main`): from
+    /// then on a SIGTERM waits for its handler instead of killing the process.
+    var blocksSIGTERM: Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigBlk:") }),
+              let mask = UInt64(line.dropFirst("SigBlk:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << (UInt64(SIGTERM) - 1)) != 0
+    }
+
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Sends SIGTERM and waits; returns how long the process took to exit.
+    func terminate() -> Duration {
+        let sent = ContinuousClock.now
+        signal(SIGTERM)
+        process.waitUntilExit()
+        return ContinuousClock.now - sent
+    }
+
+    func killHard() {
+        signal(SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+/// Polls `condition` every 50 ms for up to `seconds`.
+func waitUntil(_ what: String, seconds: Int = 60, _ condition: () throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while try !condition() {
+        guard ContinuousClock.now < deadline else { throw TestBroker.Missing(description: "timed out waiting until \(what)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
