@@ -1,12 +1,12 @@
 import Synchronization
 import SparkLedgerKafka
 
-/// Broker trouble as `serve` reports it: into the status at once, into the log once per distinct
-/// message and then at most every 30 seconds (librdkafka retries far more often than that).
+/// Broker trouble as `serve` reports it: into the status at once, into the log when it starts and
+/// then at most every 30 seconds (librdkafka retries far more often than that).
 final class BrokerTroubleLog: Sendable {
     private let status: KafkaIngestStatus
     private let log: @Sendable (String) -> Void
-    private let lastLogged = Mutex<(message: String, at: ContinuousClock.Instant)?>(nil)
+    private let lastLogged = Mutex<ContinuousClock.Instant?>(nil)
 
     init(status: KafkaIngestStatus, log: @escaping @Sendable (String) -> Void) {
         self.status = status
@@ -17,8 +17,8 @@ final class BrokerTroubleLog: Sendable {
         status.update { $0.brokerTrouble = error.message }
         let now = ContinuousClock.now
         let shouldLog = lastLogged.withLock { last in
-            guard last == nil || last!.message != error.message || now - last!.at >= .seconds(30) else { return false }
-            last = (error.message, now)
+            if let last, now - last < .seconds(30) { return false }
+            last = now
             return true
         }
         if shouldLog { log("Kafka unavailable, retrying with backoff: \(error.message)") }

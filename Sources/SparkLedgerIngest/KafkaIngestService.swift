@@ -91,7 +91,7 @@ public final class KafkaIngestService: Service, Sendable {
     private func consume(_ consumer: AsyncKafkaConsumer) async throws {
         let writer = DispatchQueue(label: "sparkledger.store-writer")
         let trouble = BrokerTroubleLog(status: status, log: log)
-        var lastReadiness: String? = "starting"
+        var lastReadiness: KafkaIngestStatus.Snapshot.NotReady? = .starting
         var lastProbe = ContinuousClock.now
         let batches = consumer.batches(maxRecords: configuration.batchRecords, timeoutMilliseconds: configuration.batchMilliseconds,
                                        stop: stopRequest, onTransientError: { trouble.report($0) })
@@ -110,11 +110,11 @@ public final class KafkaIngestService: Service, Sendable {
                 }
                 if reachable { trouble.resolved() }
             }
-            let readiness = status.snapshot.notReadyReason
-            if readiness != lastReadiness {
+            let readiness = status.snapshot.notReady
+            if readiness.map({ !$0.isSameKind(as: lastReadiness) }) ?? (lastReadiness != nil) {
                 log(readiness.map { "not ready: \($0)" } ?? "ready: consuming \(assignment.count) partition(s)")
-                lastReadiness = readiness
             }
+            lastReadiness = readiness
             // Records of partitions taken away during the poll belong to another member now.
             let owned = batch.records.filter { batch.assignment.contains($0.topicPartition) }
             guard !owned.isEmpty else { continue }

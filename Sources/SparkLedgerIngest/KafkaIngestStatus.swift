@@ -24,15 +24,38 @@ public final class KafkaIngestStatus: Sendable {
         /// The consumer has joined the group and is polling.
         public var started = false
 
+        /// Why a consumer is not ready.
+        public enum NotReady: Sendable, Equatable, CustomStringConvertible {
+            case starting
+            case brokersUnavailable(String)
+            case noPartitions
+
+            public var description: String {
+                switch self {
+                case .starting: return "starting"
+                case .brokersUnavailable(let reason): return "Kafka unavailable: \(reason)"
+                case .noPartitions: return "no partitions assigned"
+                }
+            }
+
+            /// The same kind of trouble, whatever its detail.
+            func isSameKind(as other: NotReady?) -> Bool {
+                switch (self, other) {
+                case (.starting, .starting?), (.brokersUnavailable, .brokersUnavailable?), (.noPartitions, .noPartitions?): return true
+                default: return false
+                }
+            }
+        }
+
         /// Why the consumer is not ready, or nil when it owns partitions and the brokers answer.
-        public var notReadyReason: String? {
-            if !started { return "starting" }
-            if let brokerTrouble { return "Kafka unavailable: \(brokerTrouble)" }
-            if totals.assignment.isEmpty { return "no partitions assigned" }
+        public var notReady: NotReady? {
+            if !started { return .starting }
+            if let brokerTrouble { return .brokersUnavailable(brokerTrouble) }
+            if totals.assignment.isEmpty { return .noPartitions }
             return nil
         }
 
-        public var isReady: Bool { notReadyReason == nil }
+        public var isReady: Bool { notReady == nil }
     }
 
     private let state = Mutex(Snapshot())

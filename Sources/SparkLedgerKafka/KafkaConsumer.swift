@@ -26,6 +26,9 @@ public final class KafkaConsumer {
         let handler: KafkaRebalanceHandler
         var assignment: Set<KafkaPartition> = []
         var rebalanceError: Error?
+        /// Client-level errors (brokers down, connections refused) since the last poll reported them.
+        var clientErrors: [KafkaError] = []
+        var fatal: KafkaError?
         init(handler: KafkaRebalanceHandler) { self.handler = handler }
     }
 
@@ -40,6 +43,9 @@ public final class KafkaConsumer {
         ("auto.offset.reset", "earliest"),
         ("enable.partition.eof", "false"),
         ("client.id", "sparkledger"),
+        // Client errors reach `poll`'s caller, which logs them once in a while; librdkafka's own
+        // log would print every reconnect attempt. `--kafka-option log_level=6` brings it back.
+        ("log_level", "2"),
     ]
 
     public init(client: KafkaClientConfiguration, group: String, topics: [String], rebalance: KafkaRebalanceHandler) throws(KafkaError) {
@@ -49,6 +55,17 @@ public final class KafkaConsumer {
         rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, opaque in
             guard let handle, let partitions, let opaque else { return }
             KafkaConsumer.rebalanced(handle, error, partitions, Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue())
+        }
+        rd_kafka_conf_set_error_cb(conf) { _, error, reason, opaque in
+            guard let opaque else { return }
+            let context = Unmanaged<Context>.fromOpaque(opaque).takeUnretainedValue()
+            let text = reason.map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(rd_kafka_resp_err_t(error)))
+            let kafkaError = KafkaError(text, code: error)
+            if rd_kafka_resp_err_t(error) == RD_KAFKA_RESP_ERR__FATAL {
+                context.fatal = kafkaError
+            } else if context.clientErrors.count < 100 {
+                context.clientErrors.append(kafkaError)
+            }
         }
         let handle: OpaquePointer
         do {
@@ -88,12 +105,15 @@ public final class KafkaConsumer {
             guard remaining > .zero else { break }
             let milliseconds = Int32(min(Double(Int32.max), max(1, (remaining / .milliseconds(1)).rounded(.up))))
             let message = rd_kafka_consumer_poll(handle, records.isEmpty ? milliseconds : 0)
-            // The rebalance callback runs inside the poll; it cannot throw itself.
-            if let error = context.takeUnretainedValue().rebalanceError {
-                context.takeUnretainedValue().rebalanceError = nil
+            // The rebalance and error callbacks run inside the poll; they cannot throw themselves.
+            let state = context.takeUnretainedValue()
+            if let error = state.rebalanceError ?? state.fatal.map({ KafkaError("fatal Kafka error: \($0.message)") }) {
+                state.rebalanceError = nil
                 if let message { rd_kafka_message_destroy(message) }
                 throw error
             }
+            for error in state.clientErrors { onTransientError(error) }
+            state.clientErrors.removeAll()
             guard let message else {
                 if !records.isEmpty { break }  // nothing more queued: hand over what we have
                 continue

@@ -19,6 +19,10 @@ public final class KafkaProducer {
         ("compression.type", "zstd"),
         ("linger.ms", "20"),
         ("client.id", "sparkledger"),
+        // The Java client's key hash, so that we place keys where the platform's other producers
+        // do; keyless records (lines that are not envelopes) all go to one partition, so that
+        // publishing a file twice gives every record the same partition and offset.
+        ("partitioner", "murmur2"),
     ]
 
     public init(client: KafkaClientConfiguration) throws(KafkaError) {

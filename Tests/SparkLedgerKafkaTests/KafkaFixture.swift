@@ -22,7 +22,9 @@ struct PublishedHistory {
     /// no protobuf form as JSON); `sentAsJSON` counts those.
     let sentAsJSON: Int
 
-    init(executions: Int, seed: UInt64, encoding: KafkaEventEncoding = .json) throws {
+    /// `client: nil` publishes to the broker script/test started; `publishNow: false` leaves
+    /// publishing to `publish(to:)` (for tests whose broker is not up yet).
+    init(executions: Int, seed: UInt64, encoding: KafkaEventEncoding = .json, publishNow: Bool = true) throws {
         client = try TestBroker.client()
         var generator = HistoryGenerator(HistoryConfiguration(executions: executions, seed: seed, duplicateRate: 0.03, invalidRate: 0.02))
         var bytes: [UInt8] = []
@@ -38,10 +40,21 @@ struct PublishedHistory {
         }
         lines = count + Self.badLines.count
         file = directory.write("history.ndjson", bytes)
+        sentAsJSON = publishNow ? try Self.publish(file, lines: lines, topic: topic, partitions: partitions, to: client, encoding: encoding) : 0
+    }
+
+    /// Creates the topic on the broker of `client` and publishes the file to it, in file order
+    /// (so a republish to an empty broker gives every record its former offset).
+    func publish(to client: KafkaClientConfiguration) throws {
+        _ = try Self.publish(file, lines: lines, topic: topic, partitions: partitions, to: client, encoding: .json)
+    }
+
+    private static func publish(_ file: String, lines: Int, topic: String, partitions: Int32, to client: KafkaClientConfiguration,
+                                encoding: KafkaEventEncoding) throws -> Int {
         try KafkaAdmin.createTopic(topic, partitions: partitions, client: client)
         let report = try KafkaEventPublisher(client: client, topic: topic, encoding: encoding).publish([file])
         #expect(report.messages == lines)
-        sentAsJSON = report.sentAsJSON
+        return report.sentAsJSON
     }
 
     func store(_ name: String) throws -> SQLiteEventStore {

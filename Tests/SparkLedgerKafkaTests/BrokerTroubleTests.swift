@@ -1,0 +1,60 @@
+import Foundation
+import SparkLedgerStorage
+import SparkLedgerTestSupport
+import Testing
+
+/// `serve` outlives its brokers: unreachable at start or gone mid-run, it keeps retrying, logs it,
+/// reports not ready, and resumes without loss when they are back.
+@Suite(.serialized) struct BrokerTroubleTests {
+    @Test func brokersUnreachableAtStartAreWaitedFor() async throws {
+        let broker = try OwnBroker()
+        let history = try PublishedHistory(executions: 150, seed: 8, publishNow: false)
+        let store = try history.store("served.db")
+        let serve = try ServeProcess(brokers: broker.address, topic: history.topic, group: TestBroker.uniqueName("group"),
+                                     db: history.directory.file("served.db"), logPath: history.directory.file("serve.log"))
+        try await waitUntil("serve says Kafka is unavailable", seconds: 20) { serve.log.contains("Kafka unavailable, retrying") }
+        try await Task.sleep(for: .seconds(1))
+        #expect(serve.process.isRunning)
+        #expect(serve.log.contains("not ready"))
+
+        try await broker.start()
+        try history.publish(to: broker.client)
+        try await waitUntil("every message is applied") { try history.appliedMessages(store) == Int64(history.lines) }
+        #expect(serve.log.contains("ready: consuming 3 partition(s)"), "\(serve.log)")
+        #expect(serve.terminate() < .seconds(5))
+        #expect(serve.process.terminationStatus == 0, "\(serve.log)")
+        let (ingested, _) = try history.ingested()
+        #expect(try storedEvents(store) == storedEvents(ingested))
+        #expect(try snapshots(store) == snapshots(ingested))
+    }
+
+    @Test func brokersVanishingMidRunAreWaitedForAndNothingIsLostOrDoubled() async throws {
+        let broker = try OwnBroker()
+        try await broker.start()
+        let history = try PublishedHistory(executions: 1_500, seed: 9, publishNow: false)
+        try history.publish(to: broker.client)
+        let store = try history.store("served.db")
+        let serve = try ServeProcess(brokers: broker.address, topic: history.topic, group: TestBroker.uniqueName("group"),
+                                     db: history.directory.file("served.db"), logPath: history.directory.file("serve.log"), batchRecords: 20)
+        try await waitUntil("serve is mid-stream") { try history.appliedMessages(store) > 0 }
+        broker.kill()
+        let appliedWhenGone = try history.appliedMessages(store)
+        #expect(appliedWhenGone < Int64(history.lines), "the broker should vanish mid-stream; make the history larger")
+        try await waitUntil("serve says Kafka is unavailable", seconds: 30) { serve.log.contains("Kafka unavailable, retrying") }
+        try await waitUntil("serve reports not ready", seconds: 30) { serve.log.contains("not ready: Kafka unavailable") }
+        #expect(serve.process.isRunning)
+
+        // The broker comes back. Tansu keeps nothing across a restart, so the topic is published
+        // again in the same order: every record gets its former partition and offset back.
+        try await broker.start()
+        try history.publish(to: broker.client)
+        try await waitUntil("every message is applied") { try history.appliedMessages(store) == Int64(history.lines) }
+        #expect(serve.log.contains("Kafka is reachable again"), "\(serve.log)")
+        #expect(serve.terminate() < .seconds(5))
+        #expect(serve.process.terminationStatus == 0, "\(serve.log)")
+        let (ingested, report) = try history.ingested()
+        #expect(try storedEvents(store) == storedEvents(ingested))
+        #expect(try snapshots(store) == snapshots(ingested))
+        #expect(try store.quarantine().count == report.total.quarantinedTotal)
+    }
+}
