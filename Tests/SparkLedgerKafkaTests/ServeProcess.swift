@@ -58,6 +58,11 @@ final class ServeProcess {
         return ContinuousClock.now - sent
     }
 
+    /// A test that fails before it stops its process must not leave it running.
+    deinit {
+        if process.isRunning { killHard() }
+    }
+
     func killHard() {
         signal(SIGKILL)
         process.waitUntilExit()
