@@ -198,9 +198,8 @@ public final class FileIngestor {
                     case .oversized(let number, let prefix, let size):
                         lastLine = number
                         guard number > skipThrough else { return true }
-                        let rejection = Rejection(.tooLarge, "envelope is \(size) bytes; the limit is \(validator.maximumEnvelopeBytes)")
                         items.append(.rejected(QuarantinedInput(
-                            rejection: rejection, origin: .file(path: path, line: number), raw: Array(prefix), rawSize: size)))
+                            rejection: validator.tooLarge(size: size), origin: .file(path: path, line: number), raw: Array(prefix), rawSize: size)))
                     }
                     if lastLine & 0x3FF == 0 {
                         progress.linesRead.store(lastLine, ordering: .relaxed)

@@ -111,7 +111,7 @@ public final class KafkaIngestService: Service, Sendable {
                 if reachable { trouble.resolved() }
             }
             let readiness = status.snapshot.notReady
-            if readiness.map({ !$0.isSameKind(as: lastReadiness) }) ?? (lastReadiness != nil) {
+            if !KafkaIngestStatus.Snapshot.NotReady.sameKind(readiness, lastReadiness) {
                 log(readiness.map { "not ready: \($0)" } ?? "ready: consuming \(assignment.count) partition(s)")
             }
             lastReadiness = readiness

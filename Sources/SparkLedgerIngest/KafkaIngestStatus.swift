@@ -38,11 +38,13 @@ public final class KafkaIngestStatus: Sendable {
                 }
             }
 
-            /// The same kind of trouble, whatever its detail.
-            func isSameKind(as other: NotReady?) -> Bool {
-                switch (self, other) {
-                case (.starting, .starting?), (.brokersUnavailable, .brokersUnavailable?), (.noPartitions, .noPartitions?): return true
-                default: return false
+            /// Both ready, or the same kind of trouble whatever its detail.
+            static func sameKind(_ a: NotReady?, _ b: NotReady?) -> Bool {
+                switch (a, b) {
+                case (nil, nil), (.starting?, .starting?), (.brokersUnavailable?, .brokersUnavailable?), (.noPartitions?, .noPartitions?):
+                    return true
+                default:
+                    return false
                 }
             }
         }

@@ -54,9 +54,7 @@ public struct KafkaRecordDecoder: Sendable {
 
     /// The contract's checks in its order, on the JSON envelope a protobuf message stands for.
     func validateProtobuf(_ bytes: [UInt8], ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        guard bytes.count <= validator.maximumEnvelopeBytes else {
-            return .failure(Rejection(.tooLarge, "envelope is \(bytes.count) bytes; the limit is \(validator.maximumEnvelopeBytes)"))
-        }
+        guard bytes.count <= validator.maximumEnvelopeBytes else { return .failure(validator.tooLarge(size: bytes.count)) }
         let decoded: ProtobufEnvelope.Decoded
         do {
             decoded = try ProtobufEnvelope.decode(bytes)

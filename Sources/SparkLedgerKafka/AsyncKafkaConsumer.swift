@@ -27,30 +27,31 @@ public final class AsyncKafkaConsumer: @unchecked Sendable {
     }
 
     func poll(maxRecords: Int, timeoutMilliseconds: Int, onTransientError: @escaping @Sendable (KafkaError) -> Void) async throws -> KafkaRecordBatch {
-        let consumer = Unchecked(consumer)
-        return try await queue.performBlocking {
-            let records = try consumer.value.poll(maxRecords: maxRecords, timeoutMilliseconds: timeoutMilliseconds,
-                                                  onTransientError: onTransientError)
-            return KafkaRecordBatch(records: records, assignment: consumer.value.assignment)
+        try await onQueue { consumer in
+            let records = try consumer.poll(maxRecords: maxRecords, timeoutMilliseconds: timeoutMilliseconds, onTransientError: onTransientError)
+            return KafkaRecordBatch(records: records, assignment: consumer.assignment)
         }
     }
 
     /// Whether a broker answers a metadata request for `topic` within the timeout.
     public func brokersReachable(topic: String, timeoutMilliseconds: Int) async -> Bool {
-        let consumer = Unchecked(consumer)
-        return (try? await queue.performBlocking { consumer.value.brokersReachable(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? false
+        (try? await onQueue { $0.brokersReachable(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? false
     }
 
     /// Commits next-offsets to the group, asynchronously (for lag tooling).
     public func commit(_ positions: [KafkaPartition: Int64]) async {
-        let consumer = Unchecked(consumer)
-        _ = try? await queue.performBlocking { consumer.value.commit(positions) }
+        _ = try? await onQueue { $0.commit(positions) }
     }
 
     /// Leaves the group.
     public func close() async {
+        _ = try? await onQueue { $0.close() }
+    }
+
+    /// Runs `body` with the consumer on its queue.
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable (KafkaConsumer) throws -> T) async throws -> T {
         let consumer = Unchecked(consumer)
-        _ = try? await queue.performBlocking { consumer.value.close() }
+        return try await queue.performBlocking { try body(consumer.value) }
     }
 }
 

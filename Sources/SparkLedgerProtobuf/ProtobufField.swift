@@ -9,51 +9,41 @@ struct ProtobufField<Message>: Sendable {
     let read: @Sendable (Message) -> JSONValue?
     let write: @Sendable (inout Message, JSONValue) -> Bool
 
-    static func int64(_ name: String, _ value: WritableKeyPath<Message, Int64> & Sendable, present: KeyPath<Message, Bool> & Sendable) -> Self {
+    /// A scalar with presence: `json` turns its value into JSON, `exact` JSON back into a value
+    /// (nil when the JSON value has no exact form of this type).
+    static func scalar<Value>(_ name: String, _ value: WritableKeyPath<Message, Value> & Sendable,
+                              present: KeyPath<Message, Bool> & Sendable,
+                              json: @escaping @Sendable (Value) -> JSONValue,
+                              exact: @escaping @Sendable (JSONValue) -> Value?) -> Self {
         Self(name: name,
-             read: { $0[keyPath: present] ? .int($0[keyPath: value]) : nil },
-             write: { message, json in
-                 guard case .int(let number) = json else { return false }
-                 message[keyPath: value] = number
+             read: { $0[keyPath: present] ? json($0[keyPath: value]) : nil },
+             write: { message, jsonValue in
+                 guard let converted = exact(jsonValue) else { return false }
+                 message[keyPath: value] = converted
                  return true
              })
+    }
+
+    static func int64(_ name: String, _ value: WritableKeyPath<Message, Int64> & Sendable, present: KeyPath<Message, Bool> & Sendable) -> Self {
+        scalar(name, value, present: present, json: { .int($0) }, exact: { if case .int(let number) = $0 { number } else { nil } })
     }
 
     static func double(_ name: String, _ value: WritableKeyPath<Message, Double> & Sendable, present: KeyPath<Message, Bool> & Sendable) -> Self {
-        Self(name: name,
-             read: { $0[keyPath: present] ? .number($0[keyPath: value]) : nil },
-             write: { message, json in
-                 switch json {
-                 case .int(let number):
-                     guard let exact = Double(exactly: number) else { return false }
-                     message[keyPath: value] = exact
-                 case .double(let number):
-                     message[keyPath: value] = number
-                 default:
-                     return false
-                 }
-                 return true
-             })
+        scalar(name, value, present: present, json: { .number($0) }, exact: { json in
+            switch json {
+            case .int(let number): Double(exactly: number)
+            case .double(let number): number
+            default: nil
+            }
+        })
     }
 
     static func string(_ name: String, _ value: WritableKeyPath<Message, String> & Sendable, present: KeyPath<Message, Bool> & Sendable) -> Self {
-        Self(name: name,
-             read: { $0[keyPath: present] ? .string($0[keyPath: value]) : nil },
-             write: { message, json in
-                 guard case .string(let text) = json else { return false }
-                 message[keyPath: value] = text
-                 return true
-             })
+        scalar(name, value, present: present, json: { .string($0) }, exact: { $0.stringValue })
     }
 
     static func bool(_ name: String, _ value: WritableKeyPath<Message, Bool> & Sendable, present: KeyPath<Message, Bool> & Sendable) -> Self {
-        Self(name: name,
-             read: { $0[keyPath: present] ? .bool($0[keyPath: value]) : nil },
-             write: { message, json in
-                 guard case .bool(let flag) = json else { return false }
-                 message[keyPath: value] = flag
-                 return true
-             })
+        scalar(name, value, present: present, json: { .bool($0) }, exact: { if case .bool(let flag) = $0 { flag } else { nil } })
     }
 
     /// A closed enum whose zero value means absent. A value this build does not know reads as

@@ -19,9 +19,7 @@ public struct EventValidator: Sendable {
     ///   - bytes: one envelope (a file line without its newline, or one Kafka message value).
     ///   - ingestTime: now, epoch milliseconds; events more than 24 h ahead of it are rejected.
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        guard bytes.count <= maximumEnvelopeBytes else {
-            return .failure(Rejection(.tooLarge, "envelope is \(bytes.count) bytes; the limit is \(maximumEnvelopeBytes)"))
-        }
+        guard bytes.count <= maximumEnvelopeBytes else { return .failure(tooLarge(size: bytes.count)) }
         let document: JSONValue
         do {
             document = try JSONParser.parse(buffer: bytes)
@@ -32,6 +30,12 @@ public struct EventValidator: Sendable {
             return .failure(Rejection(.malformed, "expected a JSON object, got \(document.kindName)"))
         }
         return validate(envelope: envelope, ingestTime: ingestTime)
+    }
+
+    /// The rejection of an envelope over the size limit (the contract's first check, whatever
+    /// the encoding or the reader that noticed).
+    public func tooLarge(size: Int) -> Rejection {
+        Rejection(.tooLarge, "envelope is \(size) bytes; the limit is \(maximumEnvelopeBytes)")
     }
 
     public func validate(_ bytes: [UInt8], ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
