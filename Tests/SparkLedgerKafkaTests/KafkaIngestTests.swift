@@ -74,19 +74,34 @@ import Testing
         let quarantined = try store.quarantine().count
 
         // Another group has no committed offsets in Kafka: the positions stored in the database
-        // decide, and everything is already applied.
+        // decide, and everything is already applied. Once it holds every partition, one new
+        // record is published: the second run must consume exactly that one.
         let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: TestBroker.uniqueName("other"),
                                                      batchRecords: 500, batchMilliseconds: 200)
         let service = KafkaIngestService(store: store, configuration: configuration, log: { _ in })
         async let run: Void = service.run()
-        try await Task.sleep(for: .seconds(4))
+        do {
+            try await waitUntil("the second group holds all three partitions") {
+                Set(service.status.snapshot.totals.assignment.map(\.partition)) == [0, 1, 2]
+            }
+            #expect(service.status.snapshot.isReady)
+            let late = history.directory.write("late.ndjson", Array("late and not json\n".utf8))
+            #expect(try KafkaEventPublisher(client: history.client, topic: history.topic).publish([late]).messages == 1)
+            try await waitUntil("the second group consumed the new record") { service.status.snapshot.totals.records >= 1 }
+        } catch {
+            service.stop()
+            try await run
+            throw error
+        }
         service.stop()
         try await run
         let second = service.status.snapshot.totals
-        #expect(service.status.snapshot.isReady)
-        #expect(Set(second.assignment.map(\.partition)) == [0, 1, 2])
-        #expect(second.records == 0)
+        #expect(second.records == 1)
+        #expect(second.outcome.accepted == 0)
+        #expect(second.outcome.quarantinedTotal == 1)
         #expect(try snapshots(store) == before)
-        #expect(try store.quarantine().count == quarantined)
+        #expect(try store.quarantine().count == quarantined + 1)
+        #expect(try history.appliedMessages(store) == Int64(history.lines) + 1)
     }
 }
+
