@@ -18,6 +18,11 @@ let package = Package(
         // Services with graceful shutdown: the Kafka consumer now, the HTTP server next to it later.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // Pipeline self-metrics are swift-metrics instruments; SparkLedgerMetrics is their backend.
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        // The HTTP server. Without its swift-configuration trait, and without HummingbirdTesting
+        // (AsyncHTTPClient + NIOSSL): tests talk to a live server over loopback.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // Pure: events, validation, the fold, cost, aggregates. No I/O, no clock, no randomness.
@@ -70,12 +75,30 @@ let package = Package(
             ]
         ),
 
+        // Domain metrics (projections of the stored history) and pipeline self-metrics, as
+        // Prometheus text and OTLP.
+        .target(
+            name: "SparkLedgerMetrics",
+            dependencies: ["SparkLedgerCore", "SparkLedgerStorage", .product(name: "CoreMetrics", package: "swift-metrics")]
+        ),
+
+        // The query API, /metrics and health over HTTP (Hummingbird).
+        .target(
+            name: "SparkLedgerHTTP",
+            dependencies: [
+                "SparkLedgerCore", "SparkLedgerStorage", "SparkLedgerMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // The command line: the only place that parses flags.
         .executableTarget(
             name: "sparkledger",
             dependencies: [
                 "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage",
-                "SparkLedgerSynthetic", "SparkLedgerIngest", "SparkLedgerKafka",
+                "SparkLedgerSynthetic", "SparkLedgerIngest", "SparkLedgerKafka", "SparkLedgerMetrics", "SparkLedgerHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,6 +139,15 @@ let package = Package(
             dependencies: [
                 "SparkLedgerProtobuf", "SparkLedgerIngest", "SparkLedgerKafka", "SparkLedgerStorage", "SparkLedgerCore",
                 "SparkLedgerSynthetic",
+            ]
+        ),
+        .testTarget(
+            name: "SparkLedgerHTTPTests",
+            dependencies: [
+                "SparkLedgerHTTP", "SparkLedgerMetrics", "SparkLedgerStorage", "SparkLedgerIngest", "SparkLedgerCore",
+                "SparkLedgerSynthetic", "SparkLedgerTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -1,4 +1,4 @@
--- SparkLedger store schema (SQLite), version 1.
+-- SparkLedger store schema (SQLite), version 2.
 -- The code's migrations (Sources/SparkLedgerStorage/Schema/StoreSchema.swift) create exactly
 -- this; StoreSchemaTests fails when the two differ. Columns are snake_case so that SQLite and
 -- PostgreSQL can share the schema.
@@ -140,6 +140,7 @@ CREATE INDEX executions_by_team ON executions (team, submit_time);
 
 CREATE INDEX executions_by_job ON executions (job_path, submit_time);
 
+
 CREATE TRIGGER executions_identity_is_fixed BEFORE UPDATE OF execution_key, execution_id ON executions
 BEGIN SELECT RAISE(ABORT, 'executions: execution_key and execution_id never change'); END;
 
@@ -195,3 +196,12 @@ CREATE TABLE ingest_checkpoints (
     detail TEXT,
     updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Version 2. Listing by end time (newest finished first) without sorting the table; writers
+-- touch job_path, team, submit_time and end_time only when they change, to spare the indexes.
+-- And the sum of each duration histogram (the metrics' _sum series, per state); the migration
+-- rebuilds daily_usage from the executions to fill them.
+CREATE INDEX executions_by_end_time ON executions (end_time);
+ALTER TABLE daily_usage ADD COLUMN succeeded_duration_ms_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_usage ADD COLUMN failed_duration_ms_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE daily_usage ADD COLUMN cancelled_duration_ms_sum INTEGER NOT NULL DEFAULT 0;

@@ -31,8 +31,11 @@ struct SparkLedgerCommand: ParsableCommand {
         // rolls back, rather than kill the process mid-transaction.
         signal(SIGXFSZ, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
-        // `serve` catches SIGTERM and SIGINT from here on, so that one sent while it starts is not lost.
-        if arguments.first == ServeCommand.configuration.commandName { _ = ShutdownSignals.shared }
+        // `serve` and `demo` catch SIGTERM and SIGINT from here on, so that one sent while they
+        // start is not lost.
+        if let command = arguments.first, [ServeCommand.configuration.commandName, DemoCommand.configuration.commandName].contains(command) {
+            _ = ShutdownSignals.shared
+        }
         main(arguments)
     }
 }

@@ -231,21 +231,50 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("replay/manifest.json"))) as? [String: Any])
         let db = directory.file("demo.db")
-        let first = try run(["demo", "--db", db, "--history", root.appendingPathComponent("replay").path])
+        let first = try run(["demo", "--db", db, "--history", root.appendingPathComponent("replay").path, "--no-serve"])
         #expect(first.status == 0, "\(first.error)")
         #expect(first.output.contains("accepted     \(Formatting.count(int(manifest["events"]) ?? 0))"))
         for section in ["Executions by state", "Top teams by cost", "Slowest jobs", "Time from submit to running, per vendor", "Next:"] {
             #expect(first.output.contains(section), "\(section)")
         }
-        // Ingest is idempotent: a second demo finds only duplicates and the same summary.
-        let second = try run(["demo", "--db", db, "--history", root.appendingPathComponent("replay").path])
-        #expect(second.output.contains("accepted     0"))
-        #expect(second.output.components(separatedBy: "Executions by state").last == first.output.components(separatedBy: "Executions by state").last)
+        // Ingest is idempotent: a second demo finds only duplicates and the same summary; then it
+        // serves the history over HTTP until SIGTERM.
+        let stored = try run(["executions", "--db", db, "--format", "json"])
+        let executions = try #require(try JSONSerialization.jsonObject(with: Data(stored.output.utf8)) as? [Any]).count
+        #expect(executions > 100)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SparkLedgerBinary.path)
+        process.arguments = ["demo", "--db", db, "--history", root.appendingPathComponent("replay").path, "--http", "127.0.0.1:0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var printed = ""
+        var base: String?
+        let deadline = Date().addingTimeInterval(120)
+        while base == nil, Date() < deadline, process.isRunning {
+            let chunk = output.fileHandleForReading.availableData
+            printed += String(decoding: chunk, as: UTF8.self)
+            if let match = printed.firstMatch(of: /serving the history on (http:\/\/127\.0\.0\.1:[0-9]+)/) { base = String(match.1) }
+        }
+        let url = try #require(base.flatMap { URL(string: $0 + "/api/v1/executions?limit=1000") }, "demo printed: \(printed)")
+        let body = try Data(contentsOf: url)
+        let listed = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        #expect((listed["executions"] as? [Any])?.count == min(1000, executions))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        printed += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("accepted     0"))
+        #expect(printed.components(separatedBy: "Executions by state").last?.components(separatedBy: "Next:").first
+            == first.output.components(separatedBy: "Executions by state").last?.components(separatedBy: "Next:").first)
+        for endpoint in ["/api/v1/executions", "/metrics", "/readyz"] { #expect(printed.contains(endpoint)) }
         let missing = try run(["demo", "--db", db, "--history", directory.file("nowhere")])
         #expect(missing.status == 1 && missing.error.contains("manifest.json not found"))
     }
 
-    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate"])
+    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate", "serve", "produce"])
     func everyCommandHasHelpWithAnExample(command: String) throws {
         let help = try run([command, "--help"])
         #expect(help.status == 0)

@@ -19,6 +19,7 @@ final class WriteSession {
         var jobPath: String?
         var team: String?
         var submitTime: Int64?
+        var endTime: Int64?
         var metricsJSON: String?
         /// The usage row it counted in.
         var day: DailyUsageKey?
@@ -247,7 +248,8 @@ final class WriteSession {
         let execution: StagedExecution
         if let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
             let old = stored.snapshot
-            let version = StoredVersion(jobPath: old.jobPath, team: old.team, submitTime: old.submitTime, metricsJSON: old.metricsJSON,
+            let version = StoredVersion(jobPath: old.jobPath, team: old.team, submitTime: old.submitTime, endTime: old.endTime,
+                                        metricsJSON: old.metricsJSON,
                                         day: UsageContribution(snapshot: old, prices: prices)?.key)
             execution = StagedExecution(key: stored.key, original: version, snapshot: old)
         } else {
@@ -299,8 +301,10 @@ final class WriteSession {
                 : execution.snapshot
             let stored: StoredExecution
             if let old = execution.original {
-                let identityChanged = old.jobPath != snapshot.jobPath || old.team != snapshot.team || old.submitTime != snapshot.submitTime
-                stored = try projector.update(snapshot, key: execution.key, identityChanged: identityChanged, previousMetrics: old.metricsJSON)
+                let indexedColumnsChanged = old.jobPath != snapshot.jobPath || old.team != snapshot.team
+                    || old.submitTime != snapshot.submitTime || old.endTime != snapshot.endTime
+                stored = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
+                                              previousMetrics: old.metricsJSON)
                 if let day = old.day { affectedDays.insert(day) }
             } else {
                 stored = try projector.insert(snapshot, key: execution.key)

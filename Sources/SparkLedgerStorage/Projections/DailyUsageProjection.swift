@@ -59,7 +59,7 @@ struct DailyUsageProjection {
     }
 
     /// Rebuilds every row from the executions (replay).
-    func rebuildAll(prices: PriceConfiguration) throws {
+    func rebuildAll() throws {
         try db.execute(sql: "DELETE FROM daily_usage")
         let select = try RawStatement(db, """
             SELECT submit_time, team, job_path, namespace, vendor, \(Self.contributionColumns) FROM executions
@@ -102,9 +102,10 @@ struct DailyUsageProjection {
                 active_submitted, active_running, cost_usd, core_seconds, memory_gib_seconds, shuffle_read_bytes,
                 shuffle_write_bytes, shuffle_fetch_failures, spill_bytes, tasks, failed_tasks, executors_added,
                 executors_removed, duration_ms_sum, duration_count, queue_ms_sum, queue_count,
-                succeeded_duration_buckets, failed_duration_buckets, cancelled_duration_buckets, queue_time_buckets)
+                succeeded_duration_buckets, failed_duration_buckets, cancelled_duration_buckets, queue_time_buckets,
+                succeeded_duration_ms_sum, failed_duration_ms_sum, cancelled_duration_ms_sum)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-                ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)
+                ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
             ON CONFLICT (day, team, job_path, namespace, vendor) DO UPDATE SET
                 executions = excluded.executions, succeeded = excluded.succeeded, failed = excluded.failed,
                 cancelled = excluded.cancelled, active_submitted = excluded.active_submitted,
@@ -119,7 +120,10 @@ struct DailyUsageProjection {
                 succeeded_duration_buckets = excluded.succeeded_duration_buckets,
                 failed_duration_buckets = excluded.failed_duration_buckets,
                 cancelled_duration_buckets = excluded.cancelled_duration_buckets,
-                queue_time_buckets = excluded.queue_time_buckets
+                queue_time_buckets = excluded.queue_time_buckets,
+                succeeded_duration_ms_sum = excluded.succeeded_duration_ms_sum,
+                failed_duration_ms_sum = excluded.failed_duration_ms_sum,
+                cancelled_duration_ms_sum = excluded.cancelled_duration_ms_sum
             """
 
     private func upsert(_ row: DailyUsage) throws {
@@ -147,6 +151,9 @@ struct DailyUsageProjection {
         statement.bind(28, Self.encode(row.failedDurations))
         statement.bind(29, Self.encode(row.cancelledDurations))
         statement.bind(30, Self.encode(row.queueTimes))
+        statement.bind(31, row.succeededDurations.sumMilliseconds)
+        statement.bind(32, row.failedDurations.sumMilliseconds)
+        statement.bind(33, row.cancelledDurations.sumMilliseconds)
         try statement.execute()
     }
 
@@ -160,8 +167,9 @@ struct DailyUsageProjection {
         return String(decoding: text, as: UTF8.self)
     }
 
-    static func decodeHistogram(_ text: String, bounds: [Double]) -> LatencyHistogram {
+    static func decodeHistogram(_ text: String, bounds: [Double], sumMilliseconds: Int64) -> LatencyHistogram {
         let counts = text.dropFirst().dropLast().split(separator: ",").compactMap { Int64($0) }
-        return LatencyHistogram(boundsSeconds: bounds, counts: counts.count == bounds.count + 1 ? counts : nil)
+        return LatencyHistogram(boundsSeconds: bounds, counts: counts.count == bounds.count + 1 ? counts : nil,
+                                sumMilliseconds: sumMilliseconds)
     }
 }

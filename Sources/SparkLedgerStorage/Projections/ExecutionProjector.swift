@@ -1,8 +1,8 @@
 import GRDB
 import SparkLedgerCore
 
-/// Writes folded snapshots to `executions`, touching the indexed identity columns only when
-/// they changed.
+/// Writes folded snapshots to `executions`, touching the indexed columns (job_path, team,
+/// submit_time, end_time) only when they changed.
 struct ExecutionProjector {
     let prices: PriceConfiguration
     private let insertStatement: RawStatement
@@ -60,12 +60,12 @@ struct ExecutionProjector {
         return execution
     }
 
-    /// Rewrites an existing row; `identityChanged` when job_path, team or submit_time may differ;
+    /// Rewrites an existing row; `indexedColumnsChanged` when an indexed column may differ;
     /// `previousMetrics` is the metrics payload stored before (pass nil to write it regardless).
-    func update(_ snapshot: ExecutionSnapshot, key: Int64, identityChanged: Bool, previousMetrics: String?) throws -> StoredExecution {
+    func update(_ snapshot: ExecutionSnapshot, key: Int64, indexedColumnsChanged: Bool, previousMetrics: String?) throws -> StoredExecution {
         let execution = stored(snapshot, key: key)
         try writeMetrics(snapshot, key: key, previous: previousMetrics)
-        let update = identityChanged ? fullUpdate : progressUpdate
+        let update = indexedColumnsChanged ? fullUpdate : progressUpdate
         update.bind(1, key)
         ExecutionRow.bind(execution, contribution: UsageContribution(snapshot: snapshot, prices: prices), to: update, offset: 1)
         try update.execute()

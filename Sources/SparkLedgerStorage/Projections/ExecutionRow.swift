@@ -18,8 +18,8 @@ public struct StoredExecution: Sendable, Equatable {
 }
 
 /// Maps snapshots to rows of `executions` and back. The column order here is the order of the
-/// SQL this type writes; `identityColumns` are the indexed ones, left out of progress updates so
-/// that a state change does not rewrite three index entries.
+/// SQL this type writes; `indexedColumns` are left out of progress updates so that a state change
+/// does not rewrite four index entries.
 enum ExecutionRow {
     static let columns: [String] = [
         "job_path", "team", "owner", "namespace", "vendor", "vendor_run_id", "idempotency_key",
@@ -32,7 +32,7 @@ enum ExecutionRow {
         "fold_timestamp", "fold_rank", "fold_event_id",
     ]
 
-    static let identityColumns: Set<String> = ["job_path", "team", "submit_time"]
+    static let indexedColumns: Set<String> = ["job_path", "team", "submit_time", "end_time"]
 
     static let insertSQL: String = {
         let names = ["execution_key", "execution_id"] + columns
@@ -40,11 +40,11 @@ enum ExecutionRow {
         return "INSERT INTO executions (\(names.joined(separator: ", "))) VALUES (\(parameters))"
     }()
 
-    /// Every projection column; parameter 1 is the key. Used when identity changed and by replay.
+    /// Every projection column; parameter 1 is the key. Used when an indexed column changed and by replay.
     static let fullUpdateSQL: String = updateSQL(columns)
 
-    /// Everything but the indexed identity columns.
-    static let progressUpdateSQL: String = updateSQL(columns.filter { !identityColumns.contains($0) })
+    /// Everything but the indexed columns.
+    static let progressUpdateSQL: String = updateSQL(columns.filter { !indexedColumns.contains($0) })
 
     private static func updateSQL(_ names: [String]) -> String {
         let assignments = names.map { name in "\(name) = ?\(parameterIndex(of: name, offset: 1))" }

@@ -55,3 +55,12 @@ public struct StoreStatistics: Sendable, Equatable {
     public var quarantined: Int64
     public var usageRows: Int64
 }
+
+extension SQLiteEventStore {
+    /// The log's next sequence number: it moves with every transaction that accepts an event,
+    /// and only then do the projections change (a replay rewrites them bit-identical). Caches of
+    /// values derived from the projections key on it.
+    public func logPosition() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT next_seq FROM log_position") ?? 1 }
+    }
+}

@@ -17,10 +17,11 @@ public struct QuarantineEntry: Sendable, Equatable {
 }
 
 extension SQLiteEventStore {
-    /// Quarantined records in arrival order, optionally of one reason.
-    public func quarantine(reason: RejectionReason? = nil, limit: Int? = nil) throws(StoreError) -> [QuarantineEntry] {
+    /// Quarantined records in arrival order, optionally of one reason and after the entry `afterID`.
+    public func quarantine(reason: RejectionReason? = nil, afterID: Int64? = nil, limit: Int? = nil) throws(StoreError) -> [QuarantineEntry] {
         try read { db in
-            let whereClause = reason == nil ? "" : "WHERE reason = ?1"
+            let conditions: [String] = (reason == nil ? [] : ["reason = ?1"]) + (afterID == nil ? [] : ["id > ?2"])
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let limitClause = limit.map { "LIMIT \(max(0, $0))" } ?? ""
             let select = try RawStatement(db, """
                 SELECT id, reason, detail, origin, raw, raw_size, event_id, execution_id, quarantined_at, message_key
@@ -28,6 +29,7 @@ extension SQLiteEventStore {
                 """)
             defer { select.reset() }
             if let reason { select.bind(1, reason.rawValue) }
+            if let afterID { select.bind(2, afterID) }
             var entries: [QuarantineEntry] = []
             while try select.step() {
                 entries.append(QuarantineEntry(

@@ -77,10 +77,14 @@ extension SQLiteEventStore {
         usage.queueMsSum = row["queue_ms_sum"]
         usage.queueCount = row["queue_count"]
         let durationBounds = LatencyHistogram.durationBoundsSeconds
-        usage.succeededDurations = DailyUsageProjection.decodeHistogram(row["succeeded_duration_buckets"], bounds: durationBounds)
-        usage.failedDurations = DailyUsageProjection.decodeHistogram(row["failed_duration_buckets"], bounds: durationBounds)
-        usage.cancelledDurations = DailyUsageProjection.decodeHistogram(row["cancelled_duration_buckets"], bounds: durationBounds)
-        usage.queueTimes = DailyUsageProjection.decodeHistogram(row["queue_time_buckets"], bounds: LatencyHistogram.queueTimeBoundsSeconds)
+        usage.succeededDurations = DailyUsageProjection.decodeHistogram(
+            row["succeeded_duration_buckets"], bounds: durationBounds, sumMilliseconds: row["succeeded_duration_ms_sum"])
+        usage.failedDurations = DailyUsageProjection.decodeHistogram(
+            row["failed_duration_buckets"], bounds: durationBounds, sumMilliseconds: row["failed_duration_ms_sum"])
+        usage.cancelledDurations = DailyUsageProjection.decodeHistogram(
+            row["cancelled_duration_buckets"], bounds: durationBounds, sumMilliseconds: row["cancelled_duration_ms_sum"])
+        usage.queueTimes = DailyUsageProjection.decodeHistogram(
+            row["queue_time_buckets"], bounds: LatencyHistogram.queueTimeBoundsSeconds, sumMilliseconds: row["queue_ms_sum"])
         return usage
     }
 }

@@ -36,7 +36,7 @@ extension SQLiteEventStore {
                         let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
                         try db.execute(sql: "DELETE FROM execution_metrics")
                         let executions = try rewriteSnapshots(db, prices: prices, total: total, progress: progress)
-                        try DailyUsageProjection(db: db).rebuildAll(prices: prices)
+                        try DailyUsageProjection(db: db).rebuildAll()
                         let after = try ProjectionDigest.compute(db)
                         let usageRows = try Int64.fetchOne(db, sql: "SELECT count(*) FROM daily_usage") ?? 0
                         report = ReplayReport(events: total, executions: executions, usageRows: usageRows,
@@ -90,7 +90,7 @@ extension SQLiteEventStore {
         while let chunk = queue.pop() {
             for execution in chunk {
                 let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
-                _ = try projector.update(snapshot, key: execution.key, identityChanged: true, previousMetrics: nil)
+                _ = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: true, previousMetrics: nil)
                 done += Int64(execution.events.count)
                 executions += 1
             }

@@ -11,8 +11,25 @@ enum StoreSchema {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v2: executions by end time; per-state duration sums in daily usage") { db in
+            for statement in version2 {
+                try db.execute(sql: statement)
+            }
+            // The new sums are projections: rebuild the rows from the executions to fill them.
+            try DailyUsageProjection(db: db).rebuildAll()
+        }
         return migrator
     }
+
+    /// Statements of the second version: listing executions by end time (newest finished first)
+    /// without sorting the table (writers touch end_time only when it changes: ExecutionRow), and
+    /// the sum of each duration histogram, which the metrics' `_sum` series need per state.
+    static let version2: [String] = [
+        "CREATE INDEX executions_by_end_time ON executions (end_time)",
+        "ALTER TABLE daily_usage ADD COLUMN succeeded_duration_ms_sum INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_usage ADD COLUMN failed_duration_ms_sum INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE daily_usage ADD COLUMN cancelled_duration_ms_sum INTEGER NOT NULL DEFAULT 0",
+    ]
 
     /// Statements of the first version, in order.
     static let version1: [String] = [

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import ServiceLifecycle
 import SparkLedgerCore
 import SparkLedgerIngest
 import SparkLedgerStorage
@@ -7,21 +9,30 @@ import SparkLedgerStorage
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Ingest the bundled history (replay/) into the default store and summarise it.",
+        abstract: "Ingest the bundled history (replay/) into the default store, summarise it and serve it on 127.0.0.1:8080.",
         discussion: """
             The main job on the embedded default: SQLite under ./.sparkledger/, the committed replay
             segments in ./replay/ verified against their manifest and ingested (again: ingest is
             idempotent, so a second run finds only duplicates), then a summary: executions by
-            state, top teams by cost, the slowest jobs and time to start per vendor.
+            state, top teams by cost, the slowest jobs and time to start per vendor. Then it serves
+            the query API and /metrics on --http (default 127.0.0.1:8080) and prints the URLs,
+            until Ctrl-C; --no-serve stops after the summary.
 
             Examples:
               sparkledger demo
-              sparkledger demo --db /tmp/demo.db --history replay
+              sparkledger demo --http 127.0.0.1:9090
+              sparkledger demo --db /tmp/demo.db --history replay --no-serve
             """
     )
 
     @OptionGroup var store: StoreOptions
     @Option(help: ArgumentHelp("Directory of replay segments with a manifest.json.", valueName: "dir")) var history = "replay"
+    @OptionGroup var http: HTTPOptions
+    @Flag(help: "Stop after the summary instead of serving.") var noServe = false
+
+    func validate() throws {
+        _ = try http.configuration()
+    }
 
     func run() throws {
         try reportingFailures {
@@ -54,8 +65,27 @@ struct DemoCommand: ParsableCommand {
             output.line("  sparkledger quarantine                                 what was rejected, and why")
             output.line("  sparkledger replay                                     rebuild everything from the log and compare")
             output.flush()
+            guard !noServe else { return }
+            output.line()
+            let service = try HTTPServing.service(store: eventStore, options: http, logger: Self.logger) { line in
+                let announcement = StandardOutput()
+                announcement.line(line)
+                announcement.flush()
+            }
+            try runBlocking {
+                let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                    services: [service], gracefulShutdownSignals: [], cancellationSignals: [], logger: Self.logger))
+                ShutdownSignals.shared.onSignal { _ in Task { await group.triggerGracefulShutdown() } }
+                try await group.run()
+            }
         }
     }
+
+    private static let logger: Logger = {
+        var logger = Logger(label: "sparkledger.demo")
+        logger.logLevel = .warning
+        return logger
+    }()
 }
 
 /// The demo's readable summary, computed from the daily usage projection.

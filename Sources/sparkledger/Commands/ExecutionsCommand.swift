@@ -59,9 +59,9 @@ struct ExecutionsCommand: ParsableCommand {
                 }
                 output.line(first ? "]" : "\n]")
             case .csv:
-                output.line(CSVWriter.line(ExecutionSnapshot.contractKeys))
+                output.line(CSVLine.line(ExecutionSnapshot.contractKeys))
                 try eventStore.forEachExecution(filter) { execution in
-                    output.line(CSVWriter.line(execution.contractJSON.members.map { Self.csvField($0.value) }))
+                    output.line(CSVLine.line(execution.contractJSON.members.map { CSVLine.field($0.value) }))
                 }
             case .table:
                 var table = TableWriter([
@@ -87,15 +87,6 @@ struct ExecutionsCommand: ParsableCommand {
                 }
             }
             output.flush()
-        }
-    }
-
-    static func csvField(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return ""
-        case .string(let string): return string
-        case .bool(let flag): return flag ? "true" : "false"
-        default: return JSONWriter.string(value, keyOrder: .documentOrder)
         }
     }
 }

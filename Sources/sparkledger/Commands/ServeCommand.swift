@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SparkLedgerCore
+import SparkLedgerHTTP
 import SparkLedgerIngest
 import SparkLedgerKafka
 import SparkLedgerStorage
@@ -11,10 +12,13 @@ import Synchronization
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Consume ExecutionEvents from Kafka into the store, exactly once, until SIGTERM or SIGINT.",
+        abstract: "Serve the history over HTTP and, with --brokers, consume ExecutionEvents from Kafka into it, exactly once.",
         discussion: """
-            Joins the consumer group and, for each batch (up to --batch-records records or
-            --batch-ms milliseconds), appends the events, updates the projections and stores the
+            The query API (/api/v1/…), /metrics (Prometheus text), /healthz and /readyz listen on
+            --http (default 127.0.0.1:8080); docs/HTTP-API.md and schemas/openapi.yaml describe
+            them. Without --brokers, `serve` only serves the stored history (point it at a copy of
+            a database to explore it). With --brokers it also joins the consumer group and, for
+            each batch and, for each batch (up to --batch-records records or --batch-ms milliseconds), appends the events, updates the projections and stores the
             consumed offsets in one database transaction. A newly assigned partition starts from
             the offset stored in the database, else the group's committed offset, else the
             earliest: a crash at any moment neither loses nor applies an event twice. Offsets are
@@ -22,11 +26,12 @@ struct ServeCommand: ParsableCommand {
             quarantine with their topic, partition, offset and key; they never stop the consumer.
             Several `serve` processes with the same --group split the partitions. Unreachable
             brokers never stop it: it logs, reports not ready and resumes when they answer.
-            SIGTERM or SIGINT: the batch in flight commits, the process leaves the group and
-            exits 0.
+            SIGTERM or SIGINT: HTTP stops first, then the batch in flight commits, the process
+            leaves the group and exits 0.
 
             Examples:
-              sparkledger serve --brokers kafka-1:9092,kafka-2:9092
+              sparkledger serve --db copy-of-history.db --http 127.0.0.1:8080
+              sparkledger serve --brokers kafka-1:9092,kafka-2:9092 --http 0.0.0.0:8080
               sparkledger serve --brokers 127.0.0.1:9092 --topic sk8.execution-events --group sparkledger --db /var/lib/sparkledger/h.db
               sparkledger serve --brokers broker:9093 --kafka-option security.protocol=ssl --kafka-option ssl.ca.location=/etc/ca.pem
             """
@@ -34,6 +39,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var kafka: KafkaOptions
+    @OptionGroup var http: HTTPOptions
 
     @Option(help: "Consumer group.")
     var group: String = "sparkledger"
@@ -47,7 +53,8 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard batchRecords >= 1 else { throw ValidationError("--batch-records must be at least 1, got \(batchRecords).") }
         guard batchMilliseconds >= 1 else { throw ValidationError("--batch-ms must be at least 1, got \(batchMilliseconds).") }
-        _ = try kafka.client()
+        if kafka.brokers != nil { _ = try kafka.client() }
+        _ = try http.configuration()
     }
 
     func run() throws {
@@ -57,37 +64,64 @@ struct ServeCommand: ParsableCommand {
     private func serve() async throws {
         try await reportingFailures {
             let eventStore = try store.open()
-            let configuration = KafkaIngestConfiguration(
-                client: try kafka.client(), topic: kafka.topic, group: group,
-                batchRecords: batchRecords, batchMilliseconds: batchMilliseconds)
-            let lastReport = Mutex(ContinuousClock.now)
-            let ingest = KafkaIngestService(store: eventStore, configuration: configuration, log: Log.line) { totals in
-                let due = lastReport.withLock { last in
-                    guard ContinuousClock.now - last >= .seconds(10) else { return false }
-                    last = ContinuousClock.now
-                    return true
-                }
-                if due { Log.line(Self.summary(totals)) }
-            }
             var logger = Logger(label: "sparkledger.serve")
             logger.logLevel = .warning
-            let services = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: ingest, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
-            ShutdownSignals.shared.onSignal { number in
-                Log.line("\(ShutdownSignals.name(number)): finishing the batch in flight and leaving the group")
-                Task { await services.triggerGracefulShutdown() }
+            // Order encodes shutdown: HTTP stops first, then the consumer commits its batch.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            var ingest: KafkaIngestService?
+            if kafka.brokers != nil {
+                let configuration = KafkaIngestConfiguration(
+                    client: try kafka.client(), topic: kafka.topic, group: group,
+                    batchRecords: batchRecords, batchMilliseconds: batchMilliseconds)
+                let lastReport = Mutex(ContinuousClock.now)
+                let consumer = KafkaIngestService(store: eventStore, configuration: configuration, log: Log.line) { totals in
+                    let due = lastReport.withLock { last in
+                        guard ContinuousClock.now - last >= .seconds(10) else { return false }
+                        last = ContinuousClock.now
+                        return true
+                    }
+                    if due { Log.line(Self.summary(totals)) }
+                }
+                ingest = consumer
+                services.append(.init(service: consumer, successTerminationBehavior: .gracefullyShutdownGroup))
+                Log.line("consuming \(configuration.topic) from \(configuration.client.brokers) as group \(group) into \(eventStore.path)")
+            } else {
+                Log.line("serving \(eventStore.path); no --brokers, so nothing is consumed")
             }
-            Log.line("consuming \(configuration.topic) from \(configuration.client.brokers) as group \(group) into \(eventStore.path)")
+            var readiness: ReadinessProbe?
+            if let status = ingest?.status {
+                readiness = { Self.readiness(status.snapshot) }
+            }
+            services.insert(.init(service: try HTTPServing.service(store: eventStore, options: http, consumerReadiness: readiness, logger: logger),
+                                  successTerminationBehavior: .gracefullyShutdownGroup), at: 0)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
+            let consuming = ingest != nil
+            ShutdownSignals.shared.onSignal { number in
+                Log.line("\(ShutdownSignals.name(number)): stopping HTTP" + (consuming ? ", finishing the batch in flight and leaving the group" : ""))
+                Task { await group.triggerGracefulShutdown() }
+            }
             do {
-                try await services.run()
+                try await group.run()
             } catch let error as KafkaError {
                 throw CommandFailure("Kafka: \(error.message)")
             } catch let error as ServiceGroupError {
                 throw CommandFailure("serve: \(error)")
+            } catch {
+                throw CommandFailure("serve: \(error)")
             }
-            Log.line("stopped; " + Self.summary(ingest.status.snapshot.totals))
+            Log.line("stopped" + (ingest.map { "; " + Self.summary($0.status.snapshot.totals) } ?? ""))
         }
+    }
+
+    /// What /readyz says of the consumer.
+    static func readiness(_ snapshot: KafkaIngestStatus.Snapshot) -> Readiness {
+        let partitions = snapshot.totals.assignment.map { JSONValue.string($0.description) }
+        return Readiness(ready: snapshot.isReady, reason: snapshot.notReady?.description, details: [
+            .init("assigned_partitions", .array(partitions)),
+            .init("records", .int(Int64(snapshot.totals.records))),
+            .init("broker_trouble", snapshot.brokerTrouble.map(JSONValue.string) ?? .null),
+        ])
     }
 
     static func summary(_ totals: KafkaIngestTotals) -> String {

@@ -25,23 +25,10 @@ struct UsageCommand: ParsableCommand {
     @Option(name: .customLong("job"), help: ArgumentHelp("Only this job_path.", valueName: "job-path")) var job: String?
     @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
-    static let keys = [
-        "day", "team", "job_path", "executions", "succeeded", "failed", "cancelled", "cost_usd", "core_seconds",
-        "memory_gib_seconds", "shuffle_read_bytes", "shuffle_write_bytes", "shuffle_fetch_failures", "spill_bytes",
-        "tasks", "failed_tasks", "duration_ms_sum", "duration_count",
-    ]
+    static let keys = ["day", "team", "job_path"] + DailyUsage.totalKeys
 
     static func json(_ row: DailyUsage) -> JSONObject {
-        JSONObject([
-            .init("day", .string(row.key.day.description)), .init("team", .string(row.key.team)),
-            .init("job_path", .string(row.key.jobPath)), .init("executions", .int(row.executions)),
-            .init("succeeded", .int(row.succeeded)), .init("failed", .int(row.failed)), .init("cancelled", .int(row.cancelled)),
-            .init("cost_usd", .number(row.costUSD)), .init("core_seconds", .number(row.coreSeconds)),
-            .init("memory_gib_seconds", .number(row.memoryGiBSeconds)), .init("shuffle_read_bytes", .int(row.shuffleReadBytes)),
-            .init("shuffle_write_bytes", .int(row.shuffleWriteBytes)), .init("shuffle_fetch_failures", .int(row.shuffleFetchFailures)),
-            .init("spill_bytes", .int(row.spillBytes)), .init("tasks", .int(row.tasks)), .init("failed_tasks", .int(row.failedTasks)),
-            .init("duration_ms_sum", .int(row.durationMsSum)), .init("duration_count", .int(row.durationCount)),
-        ])
+        UsageGroup(day: row.key.day, team: row.key.team, jobPath: row.key.jobPath, usage: row).json
     }
 
     func run() throws {
@@ -56,9 +43,9 @@ struct UsageCommand: ParsableCommand {
             case .json:
                 output.line(rows.isEmpty ? "[]" : "[\n" + rows.map { JSONWriter.string(.object(Self.json($0)), keyOrder: .documentOrder) }.joined(separator: ",\n") + "\n]")
             case .csv:
-                output.line(CSVWriter.line(Self.keys))
+                output.line(CSVLine.line(Self.keys))
                 for row in rows {
-                    output.line(CSVWriter.line(Self.json(row).members.map { ExecutionsCommand.csvField($0.value) }))
+                    output.line(CSVLine.line(Self.json(row).members.map { CSVLine.field($0.value) }))
                 }
             case .table:
                 var table = TableWriter([
