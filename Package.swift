@@ -71,7 +71,9 @@ let package = Package(
             name: "SparkLedgerIngest",
             dependencies: [
                 "SparkLedgerCore", "SparkLedgerArchive", "SparkLedgerStorage", "SparkLedgerKafka", "SparkLedgerProtobuf",
+                "SparkLedgerMetrics",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
 
@@ -131,7 +133,7 @@ let package = Package(
             name: "SparkLedgerKafkaTests",
             dependencies: [
                 "SparkLedgerKafka", "SparkLedgerIngest", "SparkLedgerStorage", "SparkLedgerCore", "SparkLedgerSynthetic",
-                "SparkLedgerTestSupport",
+                "SparkLedgerTestSupport", "SparkLedgerMetrics",
             ]
         ),
         .testTarget(

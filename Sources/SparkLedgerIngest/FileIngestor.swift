@@ -18,10 +18,13 @@ public struct FileIngestConfiguration: Sendable {
     public var resume: Bool
     /// Ingest time for the timestamp check, epoch ms.
     public var clock: @Sendable () -> Int64
+    /// Self-metrics of what each transaction committed.
+    public var metrics: IngestMetrics
 
     public init(batchSize: Int = 10_000, transactionRecords: Int = 100_000, transactionSeconds: Double = 2,
                 queueDepth: Int = 2, validator: EventValidator = EventValidator(), resume: Bool = true,
-                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock) {
+                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock,
+                metrics: IngestMetrics = IngestMetrics(input: "file")) {
         self.batchSize = batchSize
         self.transactionRecords = transactionRecords
         self.transactionSeconds = transactionSeconds
@@ -29,6 +32,7 @@ public struct FileIngestConfiguration: Sendable {
         self.validator = validator
         self.resume = resume
         self.clock = clock
+        self.metrics = metrics
     }
 }
 
@@ -86,6 +90,7 @@ public final class FileIngestor {
         var input = 0
         var records = 0
         var committedRecords = 0
+        var uncommitted = AppendOutcome()
         var previous: IngestBatch?
         do {
             try store.appendStream(
@@ -115,9 +120,14 @@ public final class FileIngestor {
                 },
                 appended: { outcome in
                     report.inputs[input].outcome.add(outcome)
+                    uncommitted.add(outcome)
                     progress.recordsCommitted.add(Int64(records), ordering: .relaxed)
                 },
-                committed: { committedRecords += $0 })
+                committed: {
+                    committedRecords += $0
+                    configuration.metrics.record(uncommitted)
+                    uncommitted = AppendOutcome()
+                })
         } catch {
             throw IngestError(cause: .store(error), committedRecords: committedRecords)
         }

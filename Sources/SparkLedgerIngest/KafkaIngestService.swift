@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import ServiceLifecycle
 import SparkLedgerCore
 import SparkLedgerKafka
@@ -16,11 +17,13 @@ public struct KafkaIngestConfiguration: Sendable {
     public var probeMilliseconds: Int
     public var decoder: KafkaRecordDecoder
     public var clock: @Sendable () -> Int64
+    public var metrics: IngestMetrics
 
     public init(client: KafkaClientConfiguration, topic: String = "sk8.execution-events", group: String = "sparkledger",
                 batchRecords: Int = 5_000, batchMilliseconds: Int = 500, probeMilliseconds: Int = 2_000,
                 decoder: KafkaRecordDecoder = KafkaRecordDecoder(),
-                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock) {
+                clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock,
+                metrics: IngestMetrics = IngestMetrics(input: "kafka")) {
         self.client = client
         self.topic = topic
         self.group = group
@@ -29,6 +32,7 @@ public struct KafkaIngestConfiguration: Sendable {
         self.probeMilliseconds = probeMilliseconds
         self.decoder = decoder
         self.clock = clock
+        self.metrics = metrics
     }
 }
 
@@ -47,6 +51,9 @@ public final class KafkaIngestService: Service, Sendable {
     private let progress: @Sendable (KafkaIngestTotals) -> Void
     private let stopRequest = StopRequest()
     public let status = KafkaIngestStatus()
+    /// The next offset to apply of each partition, as far as this member knows it: where it
+    /// started a partition (stored offsets) and where its last batch ended.
+    private let positions = PartitionPositions()
 
     /// - Parameters:
     ///   - log: one line per notable thing: assignment, readiness, broker trouble.
@@ -64,6 +71,7 @@ public final class KafkaIngestService: Service, Sendable {
 
     public func run() async throws {
         let store = self.store
+        let known = self.positions
         let consumer = try await AsyncKafkaConsumer(
             client: configuration.client, group: configuration.group, topics: [configuration.topic],
             rebalance: KafkaRebalanceHandler(positions: { partitions in
@@ -72,6 +80,7 @@ public final class KafkaIngestService: Service, Sendable {
                     let source = IngestCheckpoint.kafkaSource(topic: partition.topic, partition: partition.partition)
                     if let stored = try store.checkpoint(source: source) { positions[partition] = stored.position }
                 }
+                known.merge(positions)
                 return positions
             }))
         status.update { $0.started = true }
@@ -96,6 +105,7 @@ public final class KafkaIngestService: Service, Sendable {
         let batches = consumer.batches(maxRecords: configuration.batchRecords, timeoutMilliseconds: configuration.batchMilliseconds,
                                        stop: stopRequest, onTransientError: { trouble.report($0) })
         for try await batch in batches {
+            let received = ContinuousClock.now
             let assignment = batch.assignment.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
             if assignment != status.snapshot.totals.assignment {
                 log("assigned \(assignment.isEmpty ? "no partitions" : assignment.map(\.description).joined(separator: ", "))")
@@ -117,14 +127,21 @@ public final class KafkaIngestService: Service, Sendable {
             lastReadiness = readiness
             // Records of partitions taken away during the poll belong to another member now.
             let owned = batch.records.filter { batch.assignment.contains($0.topicPartition) }
-            guard !owned.isEmpty else { continue }
+            guard !owned.isEmpty else {
+                await updateLag(consumer, batch.assignment)
+                continue
+            }
             let (items, next, keyMismatches) = decode(owned)
             let checkpoints = next.map {
                 IngestCheckpoint(source: IngestCheckpoint.kafkaSource(topic: $0.key.topic, partition: $0.key.partition), position: $0.value)
             }
             let store = self.store
             let outcome = try await writer.performBlocking { try store.append(IngestBatch(items: items, checkpoints: checkpoints)) }
+            configuration.metrics.recordProjectionDelay(ContinuousClock.now - received)
+            configuration.metrics.record(outcome)
             await consumer.commit(next)
+            positions.merge(next)
+            await updateLag(consumer, batch.assignment)
             status.update {
                 $0.totals.records += owned.count
                 $0.totals.batches += 1
@@ -133,6 +150,13 @@ public final class KafkaIngestService: Service, Sendable {
             }
             progress(status.snapshot.totals)
         }
+    }
+
+    /// Reads the lag of every owned partition into the status and the self-metrics.
+    private func updateLag(_ consumer: AsyncKafkaConsumer, _ assignment: Set<KafkaPartition>) async {
+        let lag = await consumer.lag(of: assignment, positions: positions.current)
+        configuration.metrics.recordLag(lag)
+        status.update { $0.lag = lag.filter { assignment.contains($0.key) } }
     }
 
     /// Ingest items of a batch's records and the next offset of each partition.
@@ -150,4 +174,15 @@ public final class KafkaIngestService: Service, Sendable {
         }
         return (items, next, keyMismatches)
     }
+}
+
+/// Next offsets per partition, shared by the rebalance callback and the consuming loop.
+final class PartitionPositions: Sendable {
+    private let state = Mutex<[KafkaPartition: Int64]>([:])
+
+    func merge(_ positions: [KafkaPartition: Int64]) {
+        state.withLock { $0.merge(positions) { _, new in new } }
+    }
+
+    var current: [KafkaPartition: Int64] { state.withLock { $0 } }
 }

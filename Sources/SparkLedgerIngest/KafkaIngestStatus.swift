@@ -23,25 +23,30 @@ public final class KafkaIngestStatus: Sendable {
         public var brokerTrouble: String?
         /// The consumer has joined the group and is polling.
         public var started = false
+        /// Messages left to consume per owned partition, where known.
+        public var lag: [KafkaPartition: Int64] = [:]
 
         /// Why a consumer is not ready.
         public enum NotReady: Sendable, Equatable, CustomStringConvertible {
             case starting
             case brokersUnavailable(String)
             case noPartitions
+            case lagUnknown([KafkaPartition])
 
             public var description: String {
                 switch self {
                 case .starting: return "starting"
                 case .brokersUnavailable(let reason): return "Kafka unavailable: \(reason)"
                 case .noPartitions: return "no partitions assigned"
+                case .lagUnknown(let partitions): return "lag not known yet for \(partitions.map(\.description).joined(separator: ", "))"
                 }
             }
 
             /// Both ready, or the same kind of trouble whatever its detail.
             static func sameKind(_ a: NotReady?, _ b: NotReady?) -> Bool {
                 switch (a, b) {
-                case (nil, nil), (.starting?, .starting?), (.brokersUnavailable?, .brokersUnavailable?), (.noPartitions?, .noPartitions?):
+                case (nil, nil), (.starting?, .starting?), (.brokersUnavailable?, .brokersUnavailable?), (.noPartitions?, .noPartitions?),
+                     (.lagUnknown?, .lagUnknown?):
                     return true
                 default:
                     return false
@@ -49,11 +54,14 @@ public final class KafkaIngestStatus: Sendable {
             }
         }
 
-        /// Why the consumer is not ready, or nil when it owns partitions and the brokers answer.
+        /// Why the consumer is not ready, or nil when it owns partitions, knows their lag and the
+        /// brokers answer.
         public var notReady: NotReady? {
             if !started { return .starting }
             if let brokerTrouble { return .brokersUnavailable(brokerTrouble) }
             if totals.assignment.isEmpty { return .noPartitions }
+            let unknown = totals.assignment.filter { lag[$0] == nil }
+            if !unknown.isEmpty { return .lagUnknown(unknown) }
             return nil
         }
 

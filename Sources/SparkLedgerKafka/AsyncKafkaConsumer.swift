@@ -38,6 +38,11 @@ public final class AsyncKafkaConsumer: @unchecked Sendable {
         (try? await onQueue { $0.brokersReachable(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? false
     }
 
+    /// Messages left to consume per partition, where known (see `KafkaConsumer.lag(of:)`).
+    public func lag(of partitions: Set<KafkaPartition>, positions: [KafkaPartition: Int64] = [:]) async -> [KafkaPartition: Int64] {
+        (try? await onQueue { $0.lag(of: partitions, positions: positions) }) ?? [:]
+    }
+
     /// Commits next-offsets to the group, asynchronously (for lag tooling).
     public func commit(_ positions: [KafkaPartition: Int64]) async {
         _ = try? await onQueue { $0.commit(positions) }

@@ -143,6 +143,34 @@ public final class KafkaConsumer {
         return error == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 
+    /// Messages between the consumer's position and the end of each of `partitions`, from the
+    /// high watermarks the fetches brought (no broker round trip). The position is librdkafka's
+    /// (after the last message handed out) or, before any, the caller's `positions` (where it
+    /// started the partition). A partition is left out while its end or position is not known
+    /// yet; an empty partition has lag 0.
+    public func lag(of partitions: Set<KafkaPartition>, positions: [KafkaPartition: Int64] = [:]) -> [KafkaPartition: Int64] {
+        guard !partitions.isEmpty, let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { return [:] }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for partition in partitions { rd_kafka_topic_partition_list_add(list, partition.topic, partition.partition) }
+        _ = rd_kafka_position(handle, list)
+        var lags: [KafkaPartition: Int64] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            guard let topic = element.topic else { continue }
+            let partition = KafkaPartition(topic: String(cString: topic), partition: element.partition)
+            var low: Int64 = -1
+            var high: Int64 = -1
+            guard rd_kafka_get_watermark_offsets(handle, topic, element.partition, &low, &high) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                  high >= 0 else { continue }
+            if let position = element.offset >= 0 ? element.offset : positions[partition] {
+                lags[partition] = max(0, high - position)
+            } else if low >= 0, low == high {
+                lags[partition] = 0
+            }
+        }
+        return lags
+    }
+
     /// Commits next-offsets to the group (asynchronously), for lag tooling; the database holds the
     /// positions that count.
     public func commit(_ positions: [KafkaPartition: Int64]) {

@@ -94,9 +94,15 @@ func storedEvents(_ store: SQLiteEventStore) throws -> [ExecutionEvent] {
 
 /// Consumes with `KafkaIngestService` until the store holds `messages` applied messages (or 60 s pass).
 func consume(_ history: PublishedHistory, into store: SQLiteEventStore, group: String, messages: Int64,
-             batchRecords: Int = 500) async throws -> KafkaIngestTotals {
+             batchRecords: Int = 500, metrics: IngestMetrics = IngestMetrics(input: "kafka")) async throws -> KafkaIngestTotals {
+    try await consumeWithStatus(history, into: store, group: group, messages: messages, batchRecords: batchRecords, metrics: metrics).totals
+}
+
+/// `consume`, returning the service's whole status at the end.
+func consumeWithStatus(_ history: PublishedHistory, into store: SQLiteEventStore, group: String, messages: Int64,
+                       batchRecords: Int = 500, metrics: IngestMetrics = IngestMetrics(input: "kafka")) async throws -> KafkaIngestStatus.Snapshot {
     let configuration = KafkaIngestConfiguration(client: history.client, topic: history.topic, group: group,
-                                                 batchRecords: batchRecords, batchMilliseconds: 200)
+                                                 batchRecords: batchRecords, batchMilliseconds: 200, metrics: metrics)
     let started = ContinuousClock.now
     let (topic, partitions) = (history.topic, history.partitions)
     let stopper = StopRequest()
@@ -113,5 +119,5 @@ func consume(_ history: PublishedHistory, into store: SQLiteEventStore, group: S
         }
         try await group.waitForAll()
     }
-    return service.status.snapshot.totals
+    return service.status.snapshot
 }

@@ -2,6 +2,7 @@ import Foundation
 import SparkLedgerCore
 import SparkLedgerIngest
 import SparkLedgerKafka
+import SparkLedgerMetrics
 import SparkLedgerStorage
 import SparkLedgerTestSupport
 import Testing
@@ -11,11 +12,32 @@ import Testing
     @Test func servingATopicGivesWhatIngestingTheFileGives() async throws {
         let history = try PublishedHistory(executions: 250, seed: 31)
         let served = try history.store("served.db")
-        let totals = try await consume(history, into: served, group: TestBroker.uniqueName("group"), messages: Int64(history.lines))
+        let registry = PipelineMetrics(startTime: 0)
+        let status = try await consumeWithStatus(history, into: served, group: TestBroker.uniqueName("group"), messages: Int64(history.lines),
+                                                 metrics: IngestMetrics(input: "kafka", factory: registry))
+        let totals = status.totals
 
         let (ingested, report) = try history.ingested()
         #expect(totals.records == history.lines)
         #expect(totals.outcome.accepted == report.total.accepted)
+        // Everything consumed: every partition's lag is known and 0, so the consumer is ready.
+        #expect(status.lag == Dictionary(uniqueKeysWithValues: totals.assignment.map { ($0, Int64(0)) }))
+        #expect(status.isReady)
+        // The self-metrics count what the store took.
+        let families = Dictionary(uniqueKeysWithValues: registry.families().map { ($0.prometheusName, $0) })
+        func total(_ name: String) -> Double {
+            families[name]?.points.reduce(0) { sum, point in
+                if case .number(let value) = point.value { return sum + value }
+                if case .histogram(let histogram) = point.value { return sum + Double(histogram.count) }
+                return sum
+            } ?? -1
+        }
+        #expect(total(PipelineMetricNames.eventsIngested) == Double(report.total.accepted))
+        #expect(total(PipelineMetricNames.duplicates) == Double(report.total.duplicates))
+        #expect(total(PipelineMetricNames.eventsRejected) == Double(report.total.quarantinedTotal))
+        #expect(total(PipelineMetricNames.projectionDelay) == Double(totals.batches))
+        #expect(families[PipelineMetricNames.consumerLag]?.points.count == 3)
+        #expect(total(PipelineMetricNames.consumerLag) == 0)
         #expect(totals.outcome.duplicates == report.total.duplicates)
         #expect(totals.outcome.quarantined == report.total.quarantined)
         #expect(totals.outcome.duplicates > 0)
@@ -84,7 +106,9 @@ import Testing
             try await waitUntil("the second group holds all three partitions") {
                 Set(service.status.snapshot.totals.assignment.map(\.partition)) == [0, 1, 2]
             }
-            #expect(service.status.snapshot.isReady)
+            // Nothing to consume, but the lag (0) is known from the stored positions: ready.
+            try await waitUntil("the second group is ready") { service.status.snapshot.isReady }
+            #expect(service.status.snapshot.lag.values.allSatisfy { $0 == 0 })
             let late = history.directory.write("late.ndjson", Array("late and not json\n".utf8))
             #expect(try KafkaEventPublisher(client: history.client, topic: history.topic).publish([late]).messages == 1)
             try await waitUntil("the second group consumed the new record") { service.status.snapshot.totals.records >= 1 }

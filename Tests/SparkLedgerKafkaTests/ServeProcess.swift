@@ -14,7 +14,7 @@ final class ServeProcess {
         process.executableURL = URL(fileURLWithPath: SparkLedgerBinary.path)
         process.arguments = [
             "serve", "--brokers", brokers, "--topic", topic, "--group", group, "--db", db,
-            "--batch-records", String(batchRecords), "--batch-ms", "100",
+            "--batch-records", String(batchRecords), "--batch-ms", "100", "--http", "127.0.0.1:0",
             "--kafka-option", "session.timeout.ms=2000", "--kafka-option", "heartbeat.interval.ms=500",
             // A member killed with SIGKILL is waited for this long (Tansu waits the whole
             // max.poll.interval.ms, 5 minutes by default, before it rebalances without it).

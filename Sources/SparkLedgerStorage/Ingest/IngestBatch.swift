@@ -95,6 +95,8 @@ public struct IngestBatch: Sendable, Equatable {
 /// What a batch did.
 public struct AppendOutcome: Sendable, Equatable {
     public var accepted = 0
+    /// `accepted` by event type and source.
+    public var acceptedByKind = AcceptedEvents()
     /// Same event_id and same content as a stored (or earlier) event: counted, not stored again.
     public var duplicates = 0
     public var quarantined: [RejectionReason: Int] = [:]
@@ -109,6 +111,7 @@ public struct AppendOutcome: Sendable, Equatable {
 
     public mutating func add(_ other: AppendOutcome) {
         accepted += other.accepted
+        acceptedByKind.add(other.acceptedByKind)
         duplicates += other.duplicates
         executionsTouched += other.executionsTouched
         alreadyApplied += other.alreadyApplied

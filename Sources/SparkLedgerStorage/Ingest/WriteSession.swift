@@ -125,6 +125,7 @@ final class WriteSession {
                     if execution.arrived.isEmpty { touched.append(execution) }
                     execution.arrived.append(event)
                     outcome.accepted += 1
+                    outcome.acceptedByKind.count(event.type, event.source)
                 }
             }
         }
