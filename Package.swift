@@ -104,7 +104,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["validate_openapi.py"]
         ),
 
         // Helpers shared by the test targets (temporary directories, running the CLI).
@@ -150,7 +151,8 @@ let package = Package(
                 "SparkLedgerSynthetic", "SparkLedgerTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["validate_openapi.py"]
         ),
         .testTarget(
             name: "SparkLedgerEndToEndTests",

@@ -120,6 +120,8 @@ struct ServeCommand: ParsableCommand {
         return Readiness(ready: snapshot.isReady, reason: snapshot.notReady?.description, details: [
             .init("assigned_partitions", .array(partitions)),
             .init("records", .int(Int64(snapshot.totals.records))),
+            .init("lag", .object(JSONObject(snapshot.lag.sorted { $0.key.description < $1.key.description }
+                .map { JSONObject.Member($0.key.description, .int($0.value)) }))),
             .init("broker_trouble", snapshot.brokerTrouble.map(JSONValue.string) ?? .null),
         ])
     }
