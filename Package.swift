@@ -81,7 +81,11 @@ let package = Package(
         // Prometheus text and OTLP.
         .target(
             name: "SparkLedgerMetrics",
-            dependencies: ["SparkLedgerCore", "SparkLedgerStorage", .product(name: "CoreMetrics", package: "swift-metrics")]
+            dependencies: [
+                "SparkLedgerCore", "SparkLedgerStorage",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // The query API, /metrics and health over HTTP (Hummingbird).
@@ -105,7 +109,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["validate_openapi.py"]
+            exclude: ["validate_openapi.py", "otlp_receiver.py"]
         ),
 
         // Helpers shared by the test targets (temporary directories, running the CLI).
@@ -152,7 +156,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["validate_openapi.py"]
+            exclude: ["validate_openapi.py", "otlp_receiver.py"]
         ),
         .testTarget(
             name: "SparkLedgerEndToEndTests",

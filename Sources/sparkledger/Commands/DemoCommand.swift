@@ -28,6 +28,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Option(help: ArgumentHelp("Directory of replay segments with a manifest.json.", valueName: "dir")) var history = "replay"
     @OptionGroup var http: HTTPOptions
+    @OptionGroup var otlp: OTLPOptions
     @Flag(help: "Stop after the summary instead of serving.") var noServe = false
 
     func validate() throws {
@@ -67,14 +68,14 @@ struct DemoCommand: ParsableCommand {
             output.flush()
             guard !noServe else { return }
             output.line()
-            let service = try HTTPServing.service(store: eventStore, options: http, logger: Self.logger) { line in
+            let services = try HTTPServing.services(store: eventStore, options: http, otlp: otlp, logger: Self.logger) { line in
                 let announcement = StandardOutput()
                 announcement.line(line)
                 announcement.flush()
             }
             try runBlocking {
                 let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                    services: [service], gracefulShutdownSignals: [], cancellationSignals: [], logger: Self.logger))
+                    services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: Self.logger))
                 ShutdownSignals.shared.onSignal { _ in Task { await group.triggerGracefulShutdown() } }
                 try await group.run()
             }

@@ -32,6 +32,7 @@ struct ServeCommand: ParsableCommand {
             Examples:
               sparkledger serve --db copy-of-history.db --http 127.0.0.1:8080
               sparkledger serve --brokers kafka-1:9092,kafka-2:9092 --http 0.0.0.0:8080
+              sparkledger serve --brokers kafka:9092 --otlp-endpoint http://otel-collector:4318/v1/metrics --metrics-job-path payments/etl/ledger_daily_rollup
               sparkledger serve --brokers 127.0.0.1:9092 --topic sk8.execution-events --group sparkledger --db /var/lib/sparkledger/h.db
               sparkledger serve --brokers broker:9093 --kafka-option security.protocol=ssl --kafka-option ssl.ca.location=/etc/ca.pem
             """
@@ -40,6 +41,7 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var kafka: KafkaOptions
     @OptionGroup var http: HTTPOptions
+    @OptionGroup var otlp: OTLPOptions
 
     @Option(help: "Consumer group.")
     var group: String = "sparkledger"
@@ -55,6 +57,7 @@ struct ServeCommand: ParsableCommand {
         guard batchMilliseconds >= 1 else { throw ValidationError("--batch-ms must be at least 1, got \(batchMilliseconds).") }
         if kafka.brokers != nil { _ = try kafka.client() }
         _ = try http.configuration()
+        _ = try otlp.configuration(serviceVersion: "")
     }
 
     func run() throws {
@@ -92,8 +95,8 @@ struct ServeCommand: ParsableCommand {
             if let status = ingest?.status {
                 readiness = { Self.readiness(status.snapshot) }
             }
-            services.insert(.init(service: try HTTPServing.service(store: eventStore, options: http, consumerReadiness: readiness, logger: logger),
-                                  successTerminationBehavior: .gracefullyShutdownGroup), at: 0)
+            let serving = try HTTPServing.services(store: eventStore, options: http, otlp: otlp, consumerReadiness: readiness, logger: logger)
+            services.insert(contentsOf: serving.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }, at: 0)
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
             let consuming = ingest != nil
