@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["validate_openapi.py", "otlp_receiver.py"]
+            exclude: ["validate_openapi.py", "otlp_receiver.py", "check_promql.py"]
         ),
 
         // Helpers shared by the test targets (temporary directories, running the CLI).
@@ -156,7 +156,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["validate_openapi.py", "otlp_receiver.py"]
+            exclude: ["validate_openapi.py", "otlp_receiver.py", "check_promql.py"]
         ),
         .testTarget(
             name: "SparkLedgerEndToEndTests",
