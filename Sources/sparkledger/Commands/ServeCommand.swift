@@ -69,7 +69,8 @@ struct ServeCommand: ParsableCommand {
             let eventStore = try store.open()
             var logger = Logger(label: "sparkledger.serve")
             logger.logLevel = .warning
-            // Order encodes shutdown: HTTP stops first, then the consumer commits its batch.
+            // ServiceGroup stops services in reverse order: HTTP first, then the OTLP pusher (a last
+            // push), then the consumer (it commits its batch and leaves the group).
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
             var ingest: KafkaIngestService?
             if kafka.brokers != nil {
@@ -96,7 +97,7 @@ struct ServeCommand: ParsableCommand {
                 readiness = { Self.readiness(status.snapshot) }
             }
             let serving = try HTTPServing.services(store: eventStore, options: http, otlp: otlp, consumerReadiness: readiness, logger: logger)
-            services.insert(contentsOf: serving.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }, at: 0)
+            services += serving.reversed().map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) }
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger))
             let consuming = ingest != nil
