@@ -196,6 +196,15 @@ import Testing
         #expect(noDB.status == 1 && noDB.error.contains("no database at"))
         let unknown = try run(["execution", "nope", "--db", db])
         #expect(unknown.status == 1 && unknown.error.contains("no execution \"nope\""))
+        // Serving (no --brokers) a database that does not exist is refused, not created empty.
+        let noStore = directory.file("typo.db")
+        let serve = try run(["serve", "--db", noStore, "--http", "127.0.0.1:0"])
+        #expect(serve.status == 1 && serve.error.contains("no database at \(noStore)"), "\(serve.error)")
+        #expect(!FileManager.default.fileExists(atPath: noStore))
+        let badAddress = try run(["serve", "--db", db, "--http", "localhost"])
+        #expect(badAddress.status == 64 && badAddress.error.contains("--http \"localhost\" is not an address"), "\(badAddress.error)")
+        let badOTLP = try run(["serve", "--db", db, "--otlp-endpoint", "collector:4318"])
+        #expect(badOTLP.status == 64 && badOTLP.error.contains("--otlp-endpoint"), "\(badOTLP.error)")
     }
 
     @Test func aFullDiskKeepsWhatWasCommitted() throws {

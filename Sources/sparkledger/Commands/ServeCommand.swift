@@ -66,7 +66,8 @@ struct ServeCommand: ParsableCommand {
 
     private func serve() async throws {
         try await reportingFailures {
-            let eventStore = try store.open()
+            // Without --brokers nothing will ever be written: serving a new, empty file is a mistake.
+            let eventStore = try store.open(mustExist: kafka.brokers == nil)
             var logger = Logger(label: "sparkledger.serve")
             logger.logLevel = .warning
             // ServiceGroup stops services in reverse order: HTTP first, then the OTLP pusher (a last

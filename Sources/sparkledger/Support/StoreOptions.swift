@@ -14,7 +14,12 @@ struct StoreOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["SPARKLEDGER_DB"] ?? Self.defaultPath
     }
 
-    func open(readOnly: Bool = false) throws -> SQLiteEventStore {
+    /// Opens the store; `mustExist` refuses to create a new, empty one (a mistyped path would
+    /// otherwise serve nothing without a word).
+    func open(readOnly: Bool = false, mustExist: Bool = false) throws -> SQLiteEventStore {
+        if mustExist, !FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure("no database at \(path): pass --db PATH of an existing store, or run `sparkledger ingest --db \(path) FILE` first")
+        }
         do {
             return try SQLiteEventStore(StoreConfiguration(path: path, readOnly: readOnly))
         } catch {
