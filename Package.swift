@@ -108,8 +108,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            exclude: ["validate_openapi.py", "otlp_receiver.py", "check_promql.py"]
+            ]
         ),
 
         // Helpers shared by the test targets (temporary directories, running the CLI).

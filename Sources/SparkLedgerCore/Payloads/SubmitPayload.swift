@@ -61,12 +61,23 @@ public struct RequestedResources: Sendable, Equatable {
     public struct Driver: Sendable, Equatable {
         public var cores: Int64?
         public var memoryMB: Int64?
+
+        public init(cores: Int64? = nil, memoryMB: Int64? = nil) {
+            self.cores = cores
+            self.memoryMB = memoryMB
+        }
     }
 
     public struct Executor: Sendable, Equatable {
         public var instances: Int64?
         public var cores: Int64?
         public var memoryMB: Int64?
+
+        public init(instances: Int64? = nil, cores: Int64? = nil, memoryMB: Int64? = nil) {
+            self.instances = instances
+            self.cores = cores
+            self.memoryMB = memoryMB
+        }
     }
 
     public struct DynamicAllocation: Sendable, Equatable {
@@ -74,6 +85,13 @@ public struct RequestedResources: Sendable, Equatable {
         public var minExecutors: Int64?
         public var maxExecutors: Int64?
         public var initialExecutors: Int64?
+
+        public init(enabled: Bool? = nil, minExecutors: Int64? = nil, maxExecutors: Int64? = nil, initialExecutors: Int64? = nil) {
+            self.enabled = enabled
+            self.minExecutors = minExecutors
+            self.maxExecutors = maxExecutors
+            self.initialExecutors = initialExecutors
+        }
     }
 
     public var driver: Driver?

@@ -1,0 +1,296 @@
+#if canImport(Glibc)
+import Glibc  // log and exp: pure functions of the C math library
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Recommends a job's next request from its history: a pure function of the runs, the current
+/// request, "as of" and the policy.
+///
+/// The baseline is the Kubernetes VPA recommender: decaying samples, target p90 / lower p50 /
+/// upper p95 of usage, +15 % margin, an upper bound that widens with little history, and at
+/// least +20 % memory after an out-of-memory failure. Beyond it: executor counts come from the
+/// executors a job actually held (`executors_peak`) and kept busy (CPU time over run time);
+/// executor cores from the share of allocated core-seconds spent on CPU; and memory and executor
+/// counts grow with the input when the job's input grows.
+public struct SizingModel: Sendable {
+    public var policy: SizingPolicy
+
+    public init(policy: SizingPolicy = SizingPolicy()) {
+        self.policy = policy
+    }
+
+    public func recommend(jobPath: String, runs: [SizingRun], current: RequestedResources?, asOf: Int64) -> SizingRecommendation {
+        let windowStart = asOf - policy.lookbackDays * SizingPolicy.millisecondsPerDay
+        let window = runs.filter { $0.submitTime < asOf && $0.submitTime >= windowStart }.sorted { $0.submitTime < $1.submitTime }
+        let current = current ?? window.last(where: { $0.requested != nil })?.requested
+        let successful = window.filter { $0.state == .succeeded && $0.metrics != nil }
+        let outOfMemory = window.filter(\.outOfMemory)
+        let weight = { (run: SizingRun) in policy.weight(ageMilliseconds: asOf - run.submitTime) }
+        let effectiveRuns = successful.reduce(0) { $0 + weight($1) }
+        var evidence = SizingRecommendation.Evidence(
+            runs: window.count, successfulRuns: successful.count, outOfMemoryRuns: outOfMemory.count, effectiveRuns: effectiveRuns,
+            windowStart: windowStart, windowEnd: asOf, percentile: policy.targetPercentile, halfLifeDays: policy.halfLifeDays,
+            inputGrowth: 1)
+
+        guard !successful.isEmpty else {
+            return unchanged(jobPath: jobPath, current: current, asOf: asOf, evidence: evidence,
+                             note: "no successful run of \(jobPath) with metrics in the \(policy.lookbackDays) days before as_of: the current request stands")
+        }
+
+        let growth = InputGrowth(successful, weight: weight, asOf: asOf, minimumRuns: policy.minimumRunsForGrowth)
+        evidence.inputGrowth = growth.factor
+        let widening = 1 + 1 / effectiveRuns
+        let runCount = "\(successful.count) run\(successful.count == 1 ? "" : "s")"
+
+        // Executor memory: peaks of successful runs; an out-of-memory run counts as needing at
+        // least its request plus the bump (its real peak was cut off at the limit).
+        var memory = DecayingSamples()
+        for run in successful { if let peak = run.metrics?.value(.peakExecutorMemoryMB), peak > 0 { memory.add(peak, weight: weight(run)) } }
+        for run in outOfMemory { if let limit = run.requested?.executor?.memoryMB { memory.add(Double(limit) * (1 + policy.outOfMemoryBump), weight: weight(run)) } }
+        let memoryScale = growth.scale(for: { $0.metrics?.value(.peakExecutorMemoryMB) }, in: successful)
+        let executorMemory = memoryValue(
+            memory, scale: memoryScale, widening: widening, current: current?.executor?.memoryMB,
+            floor: policy.floors.executorMemoryMB, cap: policy.caps.executorMemoryMB, what: "peak executor memory", runs: runCount,
+            lastOutOfMemory: window.last(where: { $0.state.isFinal }).flatMap { $0.outOfMemory ? $0.requested?.executor?.memoryMB : nil })
+
+        let driverSamples = DecayingSamples(successful.compactMap { run in
+            run.metrics?.value(.peakDriverMemoryMB).flatMap { $0 > 0 ? ($0, weight(run)) : nil }
+        })
+        let driverMemory = memoryValue(
+            driverSamples, scale: 1, widening: widening, current: current?.driver?.memoryMB,
+            floor: policy.floors.driverMemoryMB, cap: policy.caps.driverMemoryMB, what: "peak driver memory", runs: runCount, lastOutOfMemory: nil)
+
+        let cores = executorCoresValue(successful, weight: weight, current: current?.executor?.cores)
+        let (minimum, initial, maximum) = executorCounts(successful, weight: weight, widening: widening, current: current,
+                                                          growth: growth, runs: runCount)
+        let driverCores = SizingRecommendation.Value.unchanged(
+            current?.driver?.cores.map { clamp($0, policy.floors.driverCores, policy.caps.driverCores) }, floor: policy.floors.driverCores,
+            reason: "kept as requested: the driver's CPU use is not measured")
+
+        var recommendation = SizingRecommendation(
+            jobPath: jobPath, asOf: asOf, executorMemoryMB: executorMemory, executorCores: cores, minExecutors: minimum,
+            initialExecutors: initial, maxExecutors: maximum, driverMemoryMB: driverMemory, driverCores: driverCores,
+            confidence: min(1, effectiveRuns / policy.fullConfidenceRuns), evidence: evidence,
+            expectedCostCurrentUSD: nil, expectedCostRecommendedUSD: nil, note: nil)
+        let estimate = RunCostEstimate(prices: policy.prices)
+        let costed = successful.filter { $0.requested != nil }
+        if !costed.isEmpty {
+            let total = costed.reduce(0) { $0 + weight($1) }
+            recommendation.expectedCostCurrentUSD = costed.reduce(0) { $0 + weight($1) * estimate.actual($1) } / total
+            recommendation.expectedCostRecommendedUSD = costed.reduce(0) {
+                $0 + weight($1) * estimate.under(recommendation.resources, like: $1)
+            } / total
+        }
+        return recommendation
+    }
+
+    // MARK: fields
+
+    private func memoryValue(_ samples: DecayingSamples, scale: Double, widening: Double, current: Int64?, floor: Int64, cap: Int64,
+                             what: String, runs: String, lastOutOfMemory: Int64?) -> SizingRecommendation.Value {
+        guard let p50 = samples.percentile(policy.lowerPercentile), let p90 = samples.percentile(policy.targetPercentile),
+              let p95 = samples.percentile(policy.upperPercentile) else {
+            return .unchanged(current.map { clamp($0, floor, cap) }, floor: floor, reason: "kept as requested: no run reported its \(what)")
+        }
+        let margin = 1 + policy.safetyMargin
+        var target = clamp(policy.roundUpMemory(p90 * margin * scale), floor, cap)
+        var reason = "p\(percent(policy.targetPercentile)) of \(what) over \(runs) = \(mebibytes(p90)), +\(percent(policy.safetyMargin))% margin"
+        if scale > 1.0005 { reason += ", ×\(rounded(scale, 2)) for input growth" }
+        reason += ", rounded up to \(policy.memoryStepMB) MiB"
+        if let limit = lastOutOfMemory {
+            let bumped = clamp(policy.roundUpMemory(Double(limit) * (1 + policy.outOfMemoryBump)), floor, cap)
+            if bumped > target {
+                target = bumped
+                reason += "; the last run ran out of memory with \(limit) MiB: at least +\(percent(policy.outOfMemoryBump))%"
+            }
+        }
+        if target == floor && p90 * margin * scale < Double(floor) { reason += "; raised to the floor of \(floor) MiB" }
+        if target == cap { reason += "; held at the platform's cap of \(cap) MiB" }
+        reason += " → \(target) MiB"
+        let lower = clamp(policy.roundUpMemory(p50 * margin * scale), floor, cap)
+        let upper = clamp(policy.roundUpMemory(p95 * margin * scale * widening), floor, cap)
+        return .init(lower: lower, target: target, upper: max(upper, target), current: current, reason: reason)
+    }
+
+    /// Cores per executor from the share of allocated core-seconds the job spent on CPU (as VPA
+    /// sizes CPU from usage): p90 of (cores × utilisation), +margin, rounded up; never above the
+    /// request, so a job's task slots only shrink where its cores sat idle.
+    private func executorCoresValue(_ runs: [SizingRun], weight: (SizingRun) -> Double, current: Int64?) -> SizingRecommendation.Value {
+        let floor = policy.floors.executorCores, cap = policy.caps.executorCores
+        var busyCores = DecayingSamples()
+        for run in runs {
+            guard let metrics = run.metrics, let cores = run.requested?.executor?.cores, let cpu = metrics.value(.executorCPUTimeMs),
+                  metrics.executorCoreSeconds > 0 else { continue }
+            let utilisation = min(1, cpu / 1000 / metrics.executorCoreSeconds)
+            busyCores.add(Double(cores) * utilisation, weight: weight(run))
+        }
+        guard let current, let p50 = busyCores.percentile(policy.lowerPercentile), let p90 = busyCores.percentile(policy.targetPercentile),
+              let p95 = busyCores.percentile(policy.upperPercentile) else {
+            return .unchanged(current.map { clamp($0, floor, cap) }, floor: floor, reason: "kept as requested: no run reported CPU time and core-seconds")
+        }
+        let margin = 1 + policy.safetyMargin
+        let fit = { (value: Double) in clamp(Int64((value * margin).rounded(.up)), floor, min(cap, max(current, floor))) }
+        let target = fit(p90)
+        let reason = "p\(percent(policy.targetPercentile)) of busy cores per executor (CPU time ÷ allocated core-seconds × \(current) cores) = \(rounded(p90, 2)), +\(percent(policy.safetyMargin))% margin, rounded up → \(target)"
+            + (target == current ? " (the request)" : "")
+        return .init(lower: fit(p50), target: target, upper: max(fit(p95), target), current: current, reason: reason)
+    }
+
+    /// Dynamic allocation from what the job held and kept busy: max from p90 of `executors_peak`,
+    /// min from p50 of the executors kept busy on average (CPU time ÷ (run time × cores)), initial
+    /// between them at the busy p90.
+    private func executorCounts(_ runs: [SizingRun], weight: (SizingRun) -> Double, widening: Double, current: RequestedResources?,
+                                growth: InputGrowth, runs runCount: String)
+        -> (SizingRecommendation.Value, SizingRecommendation.Value, SizingRecommendation.Value) {
+        let floor = policy.floors.executors, cap = policy.caps.executors
+        let dynamic = current?.dynamicAllocation
+        var peaks = DecayingSamples()
+        var busy = DecayingSamples()
+        for run in runs {
+            guard let metrics = run.metrics else { continue }
+            if let peak = metrics.value(.executorsPeak), peak > 0 { peaks.add(peak, weight: weight(run)) }
+            if let cpu = metrics.value(.executorCPUTimeMs), let cores = run.requested?.executor?.cores, let duration = run.durationMs, duration > 0 {
+                busy.add(cpu / Double(duration) / Double(cores), weight: weight(run))
+            }
+        }
+        guard let peak50 = peaks.percentile(policy.lowerPercentile), let peak90 = peaks.percentile(policy.targetPercentile),
+              let peak95 = peaks.percentile(policy.upperPercentile) else {
+            let reason = "kept as requested: no run reported executors_peak"
+            return (.unchanged(dynamic?.minExecutors, floor: floor, reason: reason),
+                    .unchanged(dynamic?.initialExecutors ?? current?.executor?.instances, floor: floor, reason: reason),
+                    .unchanged(dynamic?.maxExecutors ?? current?.executor?.instances, floor: floor, reason: reason))
+        }
+        let margin = 1 + policy.safetyMargin
+        let scale = growth.scale(for: { $0.metrics?.value(.executorsPeak) }, in: runs)
+        let count = { (value: Double) in clamp(Int64((value * margin * scale).rounded(.up)), floor, cap) }
+        let maxTarget = count(peak90)
+        var maxReason = "p\(percent(policy.targetPercentile)) of executors_peak over \(runCount) = \(rounded(peak90, 1)), +\(percent(policy.safetyMargin))% margin"
+        if scale > 1.0005 { maxReason += ", ×\(rounded(scale, 2)) for input growth" }
+        maxReason += ", rounded up → \(maxTarget)"
+        let maximum = SizingRecommendation.Value(lower: min(count(peak50), maxTarget), target: maxTarget,
+                                                 upper: clamp(Int64((peak95 * margin * scale * widening).rounded(.up)), floor, cap),
+                                                 current: dynamic?.maxExecutors, reason: maxReason)
+        guard let busy50 = busy.percentile(policy.lowerPercentile), let busy90 = busy.percentile(policy.targetPercentile) else {
+            let reason = "at the floor: no run reported CPU time and run time"
+            return (.init(lower: floor, target: floor, upper: floor, current: dynamic?.minExecutors, reason: reason),
+                    .init(lower: floor, target: min(max(floor, dynamic?.initialExecutors ?? floor), maxTarget), upper: maxTarget,
+                          current: dynamic?.initialExecutors, reason: "kept as requested, within the recommended max"),
+                    maximum)
+        }
+        let minTarget = clamp(Int64(busy50.rounded(.down)), floor, maxTarget)
+        let minimum = SizingRecommendation.Value(
+            lower: floor, target: minTarget, upper: minTarget, current: dynamic?.minExecutors,
+            reason: "p\(percent(policy.lowerPercentile)) of executors kept busy (CPU time ÷ (run time × cores)) = \(rounded(busy50, 2)), rounded down → \(minTarget)")
+        let initialTarget = clamp(Int64((busy90 * margin).rounded(.up)), minTarget, maxTarget)
+        let initial = SizingRecommendation.Value(
+            lower: minTarget, target: initialTarget, upper: maxTarget, current: dynamic?.initialExecutors,
+            reason: "p\(percent(policy.targetPercentile)) of executors kept busy = \(rounded(busy90, 2)), +\(percent(policy.safetyMargin))% margin, between min and max → \(initialTarget)")
+        return (minimum, initial, maximum)
+    }
+
+    private func unchanged(jobPath: String, current: RequestedResources?, asOf: Int64, evidence: SizingRecommendation.Evidence,
+                           note: String) -> SizingRecommendation {
+        let floors = policy.floors
+        let dynamic = current?.dynamicAllocation
+        let reason = "no successful history: the current request"
+        return SizingRecommendation(
+            jobPath: jobPath, asOf: asOf,
+            executorMemoryMB: .unchanged(current?.executor?.memoryMB, floor: floors.executorMemoryMB, reason: reason),
+            executorCores: .unchanged(current?.executor?.cores, floor: floors.executorCores, reason: reason),
+            minExecutors: .unchanged(dynamic?.minExecutors, floor: floors.executors, reason: reason),
+            initialExecutors: .unchanged(dynamic?.initialExecutors ?? current?.executor?.instances, floor: floors.executors, reason: reason),
+            maxExecutors: .unchanged(dynamic?.maxExecutors ?? current?.executor?.instances, floor: floors.executors, reason: reason),
+            driverMemoryMB: .unchanged(current?.driver?.memoryMB, floor: floors.driverMemoryMB, reason: reason),
+            driverCores: .unchanged(current?.driver?.cores, floor: floors.driverCores, reason: reason),
+            confidence: 0, evidence: evidence, expectedCostCurrentUSD: nil, expectedCostRecommendedUSD: nil, note: note)
+    }
+}
+
+func clamp(_ value: Int64, _ low: Int64, _ high: Int64) -> Int64 { min(max(value, low), max(low, high)) }
+
+func percent(_ fraction: Double) -> String {
+    let value = (fraction * 100 * 10).rounded() / 10
+    return value == value.rounded() ? String(Int64(value)) : String(value)
+}
+
+func rounded(_ value: Double, _ places: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let result = (value * scale).rounded() / scale
+    return result == result.rounded() ? String(Int64(result)) : String(result)
+}
+
+/// Megabytes as people read them: "5.1 GiB", "900 MiB".
+func mebibytes(_ value: Double) -> String {
+    value >= 1024 ? "\(rounded(value / 1024, 1)) GiB" : "\(rounded(value, 0)) MiB"
+}
+
+/// How much larger the next run's input is expected to be than the window's typical input, and
+/// how much a quantity grows with input (its elasticity, from a log-log fit over the runs).
+struct InputGrowth {
+    /// Projected input at "as of" ÷ the weighted median input; 1 when the input does not grow
+    /// or too few runs tell.
+    let factor: Double
+    private let inputs: [String: Double]
+
+    init(_ runs: [SizingRun], weight: (SizingRun) -> Double, asOf: Int64, minimumRuns: Int) {
+        let points = runs.compactMap { run -> (run: SizingRun, days: Double, input: Double)? in
+            guard let input = run.metrics?.value(.inputBytes), input > 0 else { return nil }
+            return (run, Double(run.submitTime - asOf) / Double(SizingPolicy.millisecondsPerDay), input)
+        }
+        inputs = Dictionary(points.map { ($0.run.executionID, $0.input) }, uniquingKeysWith: { a, _ in a })
+        guard points.count >= minimumRuns else {
+            factor = 1
+            return
+        }
+        // Least squares of log(input) on days: a steady relative growth per day.
+        let fit = LinearFit(points.map { ($0.days, log($0.input)) })
+        let median = DecayingSamples(points.map { ($0.input, weight($0.run)) }).percentile(0.5) ?? 1
+        // Only a clear upward trend (slope three standard errors above zero) counts as growth.
+        guard let fit, fit.slope > 3 * fit.slopeStandardError else {
+            factor = 1
+            return
+        }
+        factor = max(1, exp(fit.intercept) / median)  // the fit's input at days = 0, i.e. "as of"
+    }
+
+    /// The growth factor raised to the elasticity of `quantity` with respect to input (0...1).
+    func scale(for quantity: (SizingRun) -> Double?, in runs: [SizingRun]) -> Double {
+        guard factor > 1 else { return 1 }
+        let points = runs.compactMap { run -> (Double, Double)? in
+            guard let input = inputs[run.executionID], let value = quantity(run), value > 0 else { return nil }
+            return (log(input), log(value))
+        }
+        guard let fit = LinearFit(points) else { return 1 }
+        let elasticity = min(1, max(0, fit.slope))
+        return exp(elasticity * log(factor))
+    }
+}
+
+/// Ordinary least squares y = intercept + slope × x; nil with fewer than two distinct x.
+struct LinearFit {
+    let slope: Double
+    let intercept: Double
+    /// The slope's standard error (0 with two points).
+    let slopeStandardError: Double
+
+    init?(_ points: [(Double, Double)]) {
+        guard points.count >= 2 else { return nil }
+        let n = Double(points.count)
+        let meanX = points.reduce(0) { $0 + $1.0 } / n
+        let meanY = points.reduce(0) { $0 + $1.1 } / n
+        let sxx = points.reduce(0) { $0 + ($1.0 - meanX) * ($1.0 - meanX) }
+        guard sxx > 1e-12 else { return nil }
+        let sxy = points.reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
+        let fittedSlope = sxy / sxx
+        let fittedIntercept = meanY - fittedSlope * meanX
+        let residuals = points.reduce(0) { sum, point in
+            let error = point.1 - (fittedIntercept + fittedSlope * point.0)
+            return sum + error * error
+        }
+        slope = fittedSlope
+        intercept = fittedIntercept
+        slopeStandardError = points.count > 2 ? (residuals / (n - 2) / sxx).squareRoot() : 0
+    }
+}
