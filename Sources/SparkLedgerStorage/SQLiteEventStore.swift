@@ -101,6 +101,7 @@ public final class SQLiteEventStore: Sendable {
         let hash = configuration.eventIDHash
         let clock = configuration.clock
         let checkpointer = WALCheckpointer(path: path)
+        let walLimit = configuration.walLimitBytes
         var checkpointing = false
         defer { if checkpointing { checkpointer.stop() } }
         do {
@@ -141,7 +142,11 @@ public final class SQLiteEventStore: Sendable {
                             state.forgetEverything()
                             throw error
                         }
-                        checkpointer.checkpointSoon()
+                        if WALCheckpointer.walBytes(of: path) > walLimit {
+                            try WALCheckpointer.truncate(db)
+                        } else {
+                            checkpointer.checkpointSoon()
+                        }
                         // What the transaction held is free now; hand it back rather than let the
                         // allocator keep the high-water mark (the parser and writer threads allocate
                         // from different arenas).

@@ -45,6 +45,9 @@ public struct StoreConfiguration: Sendable {
     var eventIDHash: @Sendable (String) -> Int64 = EventIDHash.hash
     /// Caps the database size (`PRAGMA max_page_count`); tests use it to fill the "disk".
     var maximumPageCount: Int?
+    /// When the WAL file passes this size after a commit, the writer truncates it (see
+    /// `WALCheckpointer.truncate`); tests lower it.
+    var walLimitBytes: Int64 = 512 << 20
 
     public static let systemClock: @Sendable () -> Int64 = {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
