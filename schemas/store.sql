@@ -1,4 +1,4 @@
--- SparkLedger store schema (SQLite), version 2.
+-- SparkLedger store schema (SQLite), version 3.
 -- The code's migrations (Sources/SparkLedgerStorage/Schema/StoreSchema.swift) create exactly
 -- this; StoreSchemaTests fails when the two differ. Columns are snake_case so that SQLite and
 -- PostgreSQL can share the schema.
@@ -205,3 +205,7 @@ CREATE INDEX executions_by_end_time ON executions (end_time);
 ALTER TABLE daily_usage ADD COLUMN succeeded_duration_ms_sum INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_usage ADD COLUMN failed_duration_ms_sum INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE daily_usage ADD COLUMN cancelled_duration_ms_sum INTEGER NOT NULL DEFAULT 0;
+
+-- Version 3. The log position of the last transaction that changed any execution of each job:
+-- per-job caches (sizing recommendations) compare it instead of re-reading the job's history.
+CREATE TABLE job_versions (job_path TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;

@@ -15,6 +15,7 @@ struct SessionStatements {
     let selectCheckpoint: RawStatement
     let readPosition: RawStatement
     let writePosition: RawStatement
+    let upsertJobVersion: RawStatement
     let events: StoredEventReader
     let executions: ExecutionProjector
     let usage: DailyUsageProjection
@@ -40,6 +41,10 @@ struct SessionStatements {
         selectCheckpoint = try RawStatement(db, "SELECT position FROM ingest_checkpoints WHERE source = ?1")
         readPosition = try RawStatement(db, "SELECT next_seq, next_execution_key FROM log_position WHERE id = 1")
         writePosition = try RawStatement(db, "UPDATE log_position SET next_seq = ?1, next_execution_key = ?2 WHERE id = 1")
+        upsertJobVersion = try RawStatement(db, """
+            INSERT INTO job_versions (job_path, version) VALUES (?1, ?2)
+            ON CONFLICT (job_path) DO UPDATE SET version = excluded.version
+            """)
         events = try StoredEventReader(db: db)
         executions = projector
         self.usage = usage

@@ -316,6 +316,13 @@ final class WriteSession {
         for day in affectedDays.sorted() {
             try statements.usage.recompute(day)
         }
+        // Every job whose executions changed gets this transaction's position as its version.
+        let jobVersion = statements.upsertJobVersion
+        for jobPath in Set(affectedDays.map(\.jobPath)).sorted() {
+            jobVersion.bind(1, jobPath)
+            jobVersion.bind(2, nextSeq)
+            try jobVersion.execute()
+        }
         let index = statements.insertEventHash
         let added = newEvents.sorted(by: { $0.key < $1.key })
         addedHashes = added.map(\.key)

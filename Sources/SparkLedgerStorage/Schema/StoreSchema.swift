@@ -18,8 +18,24 @@ enum StoreSchema {
             // The new sums are projections: rebuild the rows from the executions to fill them.
             try DailyUsageProjection(db: db).rebuildAll()
         }
+        migrator.registerMigration("v3: a version per job_path, for caches of per-job answers") { db in
+            for statement in version3 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
+
+    /// Statements of the third version: the log position of the last transaction that changed
+    /// any execution of each job. Per-job caches (sizing recommendations) compare it instead of
+    /// re-reading the job's history.
+    static let version3: [String] = [
+        "CREATE TABLE job_versions (job_path TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
+        """
+        INSERT INTO job_versions (job_path, version)
+        SELECT job_path, (SELECT next_seq FROM log_position) FROM executions WHERE job_path IS NOT NULL GROUP BY job_path
+        """,
+    ]
 
     /// Statements of the second version: listing executions by end time (newest finished first)
     /// without sorting the table (writers touch end_time only when it changes: ExecutionRow), and
