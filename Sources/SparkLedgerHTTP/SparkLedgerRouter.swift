@@ -13,13 +13,16 @@ public struct HTTPDependencies: Sendable {
     public var pipelineMetrics: PipelineMetrics?
     /// The consumer's readiness, when this process consumes.
     public var consumerReadiness: ReadinessProbe?
+    /// Sizing recommendations, cached per job.
+    public var recommender: JobRecommender
 
     public init(history: HistoryReader, domainMetrics: DomainMetricsSource, pipelineMetrics: PipelineMetrics? = nil,
-                consumerReadiness: ReadinessProbe? = nil) {
+                consumerReadiness: ReadinessProbe? = nil, recommender: JobRecommender? = nil) {
         self.history = history
         self.domainMetrics = domainMetrics
         self.pipelineMetrics = pipelineMetrics
         self.consumerReadiness = consumerReadiness
+        self.recommender = recommender ?? JobRecommender(store: history.store)
     }
 }
 
@@ -45,6 +48,9 @@ public func buildRouter(_ dependencies: HTTPDependencies) -> Router<BasicRequest
     api.get("jobs/**", use: jobs.history)
     api.get("usage", use: usage.usage)
     api.get("quarantine", use: quarantine.list)
+    let recommendations = RecommendationsController(history: dependencies.history, recommender: dependencies.recommender)
+    api.get("recommendations/**", use: recommendations.get)
+    api.post("recommendations/**", use: recommendations.post)
     return router
 }
 

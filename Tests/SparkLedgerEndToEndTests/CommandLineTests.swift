@@ -283,11 +283,49 @@ import Testing
         #expect(missing.status == 1 && missing.error.contains("manifest.json not found"))
     }
 
-    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate", "serve", "produce"])
+    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate", "serve", "produce", "recommend", "backtest"])
     func everyCommandHasHelpWithAnExample(command: String) throws {
         let help = try run([command, "--help"])
         #expect(help.status == 0)
         #expect(help.output.contains("Examples:"))
         #expect(help.output.contains("sparkledger \(command)"))
+    }
+
+    @Test func recommendAndBacktestSpeakJSONForScripts() throws {
+        let db = directory.file("sizing.db")
+        let history = directory.file("sizing.ndjson")
+        #expect(try run(["generate", "--executions", "1500", "--seed", "4", "--out", history]).status == 0)
+        #expect(try run(["ingest", "--db", db, history]).status == 0)
+        let executions = try #require(try json(run(["executions", "--db", db, "--format", "json"])) as? [[String: Any]])
+        let jobs = Dictionary(grouping: executions.compactMap { $0["job_path"] as? String }, by: { $0 })
+        let job = try #require(jobs.max { $0.value.count < $1.value.count }?.key)
+
+        let recommended = try run(["recommend", job, "--db", db, "--as-of", "2026-11-01", "--format", "json"])
+        #expect(recommended.status == 0, "\(recommended.error)")
+        let recommendation = try #require(try json(recommended) as? [String: Any])
+        #expect(recommendation["job_path"] as? String == job)
+        let memory = try #require((recommendation["executor"] as? [String: Any])?["memory_mb"] as? [String: Any])
+        #expect((int(memory["target"]) ?? 0) >= 1024 && (int(memory["target"]) ?? 0) % 512 == 0)
+        #expect((memory["reason"] as? String)?.contains("p90 of peak executor memory") == true)
+        let table = try run(["recommend", job, "--db", db, "--as-of", "2026-11-01"])
+        #expect(table.status == 0 && table.output.contains("executor memory MiB") && table.output.contains("expected cost per run"))
+        let unknown = try run(["recommend", "no/such/job", "--db", db])
+        #expect(unknown.status == 1 && unknown.error.contains("no execution of job_path \"no/such/job\""))
+        let badCurrent = try run(["recommend", job, "--db", db, "--current", #"{"executor":{"memory_mb":"lots"}}"#])
+        #expect(badCurrent.status == 1 && badCurrent.error.contains("resources.executor.memory_mb"))
+
+        let backtest = try run(["backtest", "--db", db, "--format", "json"])
+        #expect(backtest.status == 0, "\(backtest.error)")
+        let report = try #require(try json(backtest) as? [String: Any])
+        let total = try #require(report["total"] as? [String: Any])
+        for key in ["runs_scored", "under_provisioned", "under_provisioned_pct", "avoided_ooms", "cost_requested_usd", "cost_recommended_usd", "saving_pct"] {
+            #expect(total[key] != nil, "\(key)")
+        }
+        let perJob = try #require(report["jobs"] as? [[String: Any]])
+        #expect(perJob.count == jobs.count)
+        #expect(perJob.compactMap { int($0["runs_scored"]) }.reduce(0, +) == int(total["runs_scored"]))
+        #expect((int(total["runs_scored"]) ?? 0) > 500)
+        let one = try #require(try json(run(["backtest", "--db", db, "--job", job, "--format", "json"])) as? [String: Any])
+        #expect((one["jobs"] as? [Any])?.count == 1)
     }
 }

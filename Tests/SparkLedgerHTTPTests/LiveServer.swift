@@ -76,8 +76,21 @@ struct LiveClient: Sendable {
     let base: String
 
     func get(_ path: String, accept: String? = nil) async throws -> Reply {
+        try await send(path, accept: accept)
+    }
+
+    func post(_ path: String, json: String) async throws -> Reply {
+        try await send(path, method: "POST", body: Data(json.utf8))
+    }
+
+    private func send(_ path: String, method: String = "GET", accept: String? = nil, body: Data? = nil) async throws -> Reply {
         guard let url = URL(string: base + path) else { throw Failure(description: "bad path \(path)") }
         var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = body
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
         if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw Failure(description: "no HTTP response for \(path)") }

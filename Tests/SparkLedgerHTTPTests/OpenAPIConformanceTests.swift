@@ -11,6 +11,7 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     struct Recorded {
+        var method = "get"
         var template: String
         var status: Int
         var contentType: String
@@ -26,10 +27,11 @@ import Testing
         let quarantined = try #require(try history.store.quarantine().first)
         var recorded: [Recorded] = []
 
-        func record(_ client: LiveClient, _ template: String, _ path: String, accept: String? = nil) async throws {
-            let reply = try await client.get(path, accept: accept)
+        func record(_ client: LiveClient, _ template: String, _ path: String, accept: String? = nil, post: String? = nil) async throws {
+            let reply = if let post { try await client.post(path, json: post) } else { try await client.get(path, accept: accept) }
             let body: JSONValue = reply.contentType.hasPrefix("application/json") ? try reply.json() : .string(reply.text)
-            recorded.append(Recorded(template: template, status: reply.status, contentType: reply.contentType, body: body))
+            recorded.append(Recorded(method: post == nil ? "get" : "post", template: template, status: reply.status,
+                                     contentType: reply.contentType, body: body))
         }
         try await withLiveServer(history.store) { client in
             let list = "/api/v1/executions"
@@ -57,6 +59,13 @@ import Testing
             for query in ["", "?limit=2", "?reason=\(quarantined.reason.rawValue)", "?format=csv", "?reason=nope"] {
                 try await record(client, "/api/v1/quarantine", "/api/v1/quarantine" + query)
             }
+            let recommendation = "/api/v1/recommendations/{job_path}"
+            for query in ["", "?as_of=2026-10-20", "?executor_memory_mb=16384&executor_cores=4", "?executor_cores=0"] {
+                try await record(client, recommendation, "/api/v1/recommendations/\(job)" + query)
+            }
+            try await record(client, recommendation, "/api/v1/recommendations/no/such/job")
+            try await record(client, recommendation, "/api/v1/recommendations/\(job)", post: #"{"resources":{"executor":{"memory_mb":8192,"cores":2}}}"#)
+            try await record(client, recommendation, "/api/v1/recommendations/\(job)", post: #"{"resources":{"executor":{"memory_mb":-1}}}"#)
             try await record(client, "/healthz", "/healthz")
             try await record(client, "/readyz", "/readyz")
             try await record(client, "/metrics", "/metrics")
@@ -67,7 +76,8 @@ import Testing
         #expect(Set(recorded.map(\.status)) == [200, 400, 404, 503])
 
         let file = history.directory.write("responses.json", Array(JSONWriter.string(.array(recorded.map { response in
-            .object(JSONObject([.init("path", .string(response.template)), .init("status", .int(Int64(response.status))),
+            .object(JSONObject([.init("path", .string(response.template)), .init("method", .string(response.method)),
+                                .init("status", .int(Int64(response.status))),
                                 .init("content_type", .string(response.contentType)), .init("body", response.body)]))
         }), keyOrder: .documentOrder).utf8))
         let result = try ProcessRunner.run(ProcessRunner.python, [

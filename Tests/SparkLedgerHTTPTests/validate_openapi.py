@@ -2,7 +2,7 @@
 implementation (OpenAPI 3.1 schemas are JSON Schema 2020-12).
 
 Usage: validate_openapi.py OPENAPI_YAML RESPONSES_JSON
-RESPONSES_JSON is a list of {"path": "/api/v1/executions/{id}", "status": 200,
+RESPONSES_JSON is a list of {"path": "/api/v1/executions/{id}", "method": "get", "status": 200,
 "content_type": "application/json", "body": <parsed JSON or text>}. Prints one line per response:
 "ok" or "FAIL <path> <status>: <why>"; exits 1 when any failed.
 """
@@ -38,9 +38,10 @@ with open(responses_path) as handle:
     responses = json.load(handle)
 for response in responses:
     path, status, content_type = response["path"], str(response["status"]), response["content_type"].split(";")[0].strip()
-    operation = document["paths"].get(path, {}).get("get")
+    method = response.get("method", "get")
+    operation = document["paths"].get(path, {}).get(method)
     if operation is None:
-        print(f"FAIL {path} {status}: the document has no GET {path}")
+        print(f"FAIL {path} {status}: the document has no {method.upper()} {path}")
         failures += 1
         continue
     declared = operation["responses"].get(status)
@@ -53,7 +54,7 @@ for response in responses:
         base = ["components", "responses", name]
         declared = document["components"]["responses"][name]
     else:
-        base = ["paths", path, "get", "responses", status]
+        base = ["paths", path, method, "responses", status]
     if content_type not in declared.get("content", {}):
         print(f"FAIL {path} {status}: content type {content_type} is not documented")
         failures += 1

@@ -15,3 +15,15 @@ extension RequestedResources {
         self = resources
     }
 }
+
+extension RequestedResources {
+    /// A `resources` object as a user writes it (the current request of a job): a JSON syntax
+    /// error or a field error that names the field.
+    public init(json text: String) throws {
+        let value = try JSONParser.parse(text)
+        guard case .object(let object) = value else {
+            throw FieldError(field: "resources", expected: "an object", found: FieldError.render(value))
+        }
+        self = try RequestedResources(PayloadReader(object, path: "resources"))
+    }
+}
