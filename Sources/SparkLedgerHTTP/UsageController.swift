@@ -28,8 +28,8 @@ struct UsageController {
                 dimensions.insert(dimension)
             }
         }
-        let rows = try await history.read { store in try store.dailyUsage(filter) }
-        let groups = UsageGroup.group(rows, by: dimensions)
+        let grouping = dimensions
+        let groups = try await history.read { store in try store.usageGroups(filter, by: grouping) }
         switch format {
         case .csv:
             let keys = UsageDimension.allCases.filter(dimensions.contains).map(\.rawValue) + DailyUsage.totalKeys

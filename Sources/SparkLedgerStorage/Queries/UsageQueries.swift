@@ -88,3 +88,49 @@ extension SQLiteEventStore {
         return usage
     }
 }
+
+extension SQLiteEventStore {
+    /// Usage rolled up by `dimensions` (all rows in one group when empty), summed in SQL: the
+    /// contract's totals only (histograms stay empty), sorted by day, team, job_path. What the
+    /// query API serves; `UsageGroup.group` over `dailyUsage` gives the same totals.
+    public func usageGroups(_ filter: UsageFilter, by dimensions: Set<UsageDimension>) throws(StoreError) -> [UsageGroup] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let since = filter.since { conditions.append("day >= ?"); arguments.append(since.description) }
+        if let until = filter.until { conditions.append("day <= ?"); arguments.append(until.description) }
+        if let team = filter.team { conditions.append("team = ?"); arguments.append(team) }
+        if let jobPath = filter.jobPath { conditions.append("job_path = ?"); arguments.append(jobPath) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let keys = UsageDimension.allCases.filter(dimensions.contains).map(\.rawValue)
+        let groupClause = keys.isEmpty ? "" : "GROUP BY \(keys.joined(separator: ", ")) ORDER BY \(keys.joined(separator: ", "))"
+        let sums = DailyUsage.totalKeys.map { "sum(\($0)) AS \($0)" }.joined(separator: ", ")
+        let select = (keys + [sums]).joined(separator: ", ")
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(select) FROM daily_usage \(whereClause) \(groupClause)", arguments: StatementArguments(arguments) ?? [])
+                .compactMap { row -> UsageGroup? in
+                    let executions: Int64? = row["executions"]
+                    guard let executions, executions > 0 else { return nil }  // no rows at all
+                    let day = dimensions.contains(.day) ? UTCDay(iso: row["day"]) : nil
+                    var usage = DailyUsage(key: DailyUsageKey(day: day ?? UTCDay(daysSinceEpoch: 0), team: row["team"] ?? "",
+                                                              jobPath: row["job_path"] ?? "", namespace: "", vendor: ""))
+                    usage.executions = executions
+                    usage.succeeded = row["succeeded"]
+                    usage.failed = row["failed"]
+                    usage.cancelled = row["cancelled"]
+                    usage.costUSD = row["cost_usd"]
+                    usage.coreSeconds = row["core_seconds"]
+                    usage.memoryGiBSeconds = row["memory_gib_seconds"]
+                    usage.shuffleReadBytes = row["shuffle_read_bytes"]
+                    usage.shuffleWriteBytes = row["shuffle_write_bytes"]
+                    usage.shuffleFetchFailures = row["shuffle_fetch_failures"]
+                    usage.spillBytes = row["spill_bytes"]
+                    usage.tasks = row["tasks"]
+                    usage.failedTasks = row["failed_tasks"]
+                    usage.durationMsSum = row["duration_ms_sum"]
+                    usage.durationCount = row["duration_count"]
+                    return UsageGroup(day: day, team: dimensions.contains(.team) ? row["team"] : nil,
+                                      jobPath: dimensions.contains(.jobPath) ? row["job_path"] : nil, usage: usage)
+                }
+        }
+    }
+}
