@@ -1,4 +1,4 @@
--- SparkLedger store schema (SQLite), version 3.
+-- SparkLedger store schema (SQLite), version 4.
 -- The code's migrations (Sources/SparkLedgerStorage/Schema/StoreSchema.swift) create exactly
 -- this; StoreSchemaTests fails when the two differ. Columns are snake_case so that SQLite and
 -- PostgreSQL can share the schema.
@@ -209,3 +209,26 @@ ALTER TABLE daily_usage ADD COLUMN cancelled_duration_ms_sum INTEGER NOT NULL DE
 -- Version 3. The log position of the last transaction that changed any execution of each job:
 -- per-job caches (sizing recommendations) compare it instead of re-reading the job's history.
 CREATE TABLE job_versions (job_path TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+
+-- Version 4. daily_usage summed per (day, team), kept in the same transactions (and rebuilt by
+-- replay), so that usage by team over weeks reads a few hundred rows instead of every job's.
+CREATE TABLE daily_team_usage (
+    day TEXT NOT NULL,
+    team TEXT NOT NULL,
+    executions INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    core_seconds REAL NOT NULL,
+    memory_gib_seconds REAL NOT NULL,
+    shuffle_read_bytes INTEGER NOT NULL,
+    shuffle_write_bytes INTEGER NOT NULL,
+    shuffle_fetch_failures INTEGER NOT NULL,
+    spill_bytes INTEGER NOT NULL,
+    tasks INTEGER NOT NULL,
+    failed_tasks INTEGER NOT NULL,
+    duration_ms_sum INTEGER NOT NULL,
+    duration_count INTEGER NOT NULL,
+    PRIMARY KEY (day, team)
+) WITHOUT ROWID;

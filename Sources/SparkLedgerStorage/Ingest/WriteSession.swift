@@ -316,6 +316,9 @@ final class WriteSession {
         for day in affectedDays.sorted() {
             try statements.usage.recompute(day)
         }
+        for (day, team) in Set(affectedDays.map { DayTeam(day: $0.day, team: $0.team) }).sorted().map({ ($0.day, $0.team) }) {
+            try statements.usage.recomputeTeam(day: day, team: team)
+        }
         // Every job whose executions changed gets this transaction's position as its version.
         let jobVersion = statements.upsertJobVersion
         for jobPath in Set(affectedDays.map(\.jobPath)).sorted() {
@@ -368,4 +371,12 @@ final class WriteSession {
         }
         return (object["event_id"]?.stringValue, object["execution_id"]?.stringValue)
     }
+}
+
+/// A row of `daily_team_usage`.
+private struct DayTeam: Hashable, Comparable {
+    var day: UTCDay
+    var team: String
+
+    static func < (a: DayTeam, b: DayTeam) -> Bool { (a.day, a.team) < (b.day, b.team) }
 }

@@ -10,6 +10,14 @@ struct DailyUsageProjection {
     private let selectDay: RawStatement
     private let upsertRow: RawStatement
     private let deleteRow: RawStatement
+    /// nil while an older store migrates (version 2 rebuilds daily usage before version 4
+    /// creates `daily_team_usage`).
+    private let deleteTeamRow: RawStatement?
+    private let rollUpTeamRow: RawStatement?
+
+    /// `daily_team_usage`'s rows from `daily_usage`: append a WHERE and `GROUP BY day, team`.
+    /// Sums run in the primary key's order, so they come out bit-identical on every rebuild.
+    static let teamRollUpSelect = "SELECT day, team, sum(executions), sum(succeeded), sum(failed), sum(cancelled), sum(cost_usd), sum(core_seconds), sum(memory_gib_seconds), sum(shuffle_read_bytes), sum(shuffle_write_bytes), sum(shuffle_fetch_failures), sum(spill_bytes), sum(tasks), sum(failed_tasks), sum(duration_ms_sum), sum(duration_count) FROM daily_usage"
 
     init(db: Database) throws {
         self.db = db
@@ -22,6 +30,10 @@ struct DailyUsageProjection {
             """)
         upsertRow = try RawStatement(db, Self.upsertSQL)
         deleteRow = try RawStatement(db, "DELETE FROM daily_usage WHERE day = ?1 AND team = ?2 AND job_path = ?3 AND namespace = ?4 AND vendor = ?5")
+        let hasTeamTable = try db.tableExists("daily_team_usage")
+        deleteTeamRow = hasTeamTable ? try RawStatement(db, "DELETE FROM daily_team_usage WHERE day = ?1 AND team = ?2") : nil
+        rollUpTeamRow = hasTeamTable
+            ? try RawStatement(db, "INSERT INTO daily_team_usage \(Self.teamRollUpSelect) WHERE day = ?1 AND team = ?2 GROUP BY day, team") : nil
     }
 
     static let contributionColumns = """
@@ -58,6 +70,15 @@ struct DailyUsageProjection {
         }
     }
 
+    /// Recomputes one (day, team) row of `daily_team_usage` from `daily_usage`.
+    func recomputeTeam(day: UTCDay, team: String) throws {
+        for statement in [deleteTeamRow, rollUpTeamRow].compactMap({ $0 }) {
+            statement.bind(1, day.description)
+            statement.bind(2, team)
+            try statement.execute()
+        }
+    }
+
     /// Rebuilds every row from the executions (replay).
     func rebuildAll() throws {
         try db.execute(sql: "DELETE FROM daily_usage")
@@ -75,6 +96,10 @@ struct DailyUsageProjection {
         select.reset()
         for row in rows.values.sorted(by: { $0.key < $1.key }) {
             try upsert(row)
+        }
+        if deleteTeamRow != nil {
+            try db.execute(sql: "DELETE FROM daily_team_usage")
+            try db.execute(sql: "INSERT INTO daily_team_usage \(Self.teamRollUpSelect) GROUP BY day, team")
         }
     }
 

@@ -105,8 +105,10 @@ extension SQLiteEventStore {
         let groupClause = keys.isEmpty ? "" : "GROUP BY \(keys.joined(separator: ", ")) ORDER BY \(keys.joined(separator: ", "))"
         let sums = DailyUsage.totalKeys.map { "sum(\($0)) AS \($0)" }.joined(separator: ", ")
         let select = (keys + [sums]).joined(separator: ", ")
+        // Without job_path, the per-team roll-up holds the same sums in far fewer rows.
+        let table = dimensions.contains(.jobPath) || filter.jobPath != nil ? "daily_usage" : "daily_team_usage"
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(select) FROM daily_usage \(whereClause) \(groupClause)", arguments: StatementArguments(arguments) ?? [])
+            try Row.fetchAll(db, sql: "SELECT \(select) FROM \(table) \(whereClause) \(groupClause)", arguments: StatementArguments(arguments) ?? [])
                 .compactMap { row -> UsageGroup? in
                     let executions: Int64? = row["executions"]
                     guard let executions, executions > 0 else { return nil }  // no rows at all

@@ -12,6 +12,7 @@ enum ProjectionDigest {
             "SELECT * FROM executions ORDER BY execution_key",
             "SELECT * FROM execution_metrics ORDER BY execution_key",
             "SELECT * FROM daily_usage ORDER BY day, team, job_path, namespace, vendor",
+            "SELECT * FROM daily_team_usage ORDER BY day, team",
         ] {
             hasher.update(sql)
             let select = try RawStatement(db, sql)
