@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc  // exp2 and log: pure functions of the C math library
+import Glibc  // exp2: a pure function of the C math library
 #elseif canImport(Darwin)
 import Darwin
 #endif
