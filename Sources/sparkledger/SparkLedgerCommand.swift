@@ -7,9 +7,9 @@ struct SparkLedgerCommand: ParsableCommand {
         commandName: "sparkledger",
         abstract: "The execution history and metrics pipeline of the Spark-on-Kubernetes platform.",
         discussion: """
-            SparkLedger keeps the append-only log of ExecutionEvents written by the job runner and the
-            Spark Kubernetes Operator, folds it into execution snapshots and daily usage, and can
-            rebuild all of that from the log at any time.
+            SparkLedger keeps the append-only log of ExecutionEvents written by the job
+            runner and the Spark Kubernetes Operator, folds it into execution snapshots
+            and daily usage, and can rebuild all of that from the log at any time.
 
             Start with:
               sparkledger demo                                  ingest the bundled history and summarise it

@@ -8,13 +8,14 @@ struct BacktestCommand: ParsableCommand {
         commandName: "backtest",
         abstract: "Score the sizing recommendations against history: would they have saved money without failures?",
         discussion: """
-            Walks each job's history in time order and, for every finished run, recommends from
-            strictly earlier runs only, then scores the recommendation against what the run did:
-            under-provisioned (its peak executor memory above the recommended memory, or more
-            executors than the recommended max), avoided OOMs (out-of-memory runs whose peak fits
-            the recommendation) and the cost of the run as requested and as recommended (contract
-            section 6). Runs before a job has successful history are not scored. --since limits
-            the scored runs; earlier runs still count as evidence.
+            Walks each job's history in time order and, for every finished run, recommends
+            from strictly earlier runs only, then scores the recommendation against what
+            the run did: under-provisioned (its peak executor memory above the recommended
+            memory, or more executors than the recommended max), avoided OOMs
+            (out-of-memory runs whose peak fits the recommendation) and the cost of the
+            run as requested and as recommended (contract section 6). Runs before a job
+            has successful history are not scored. --since limits the scored runs; earlier
+            runs still count as evidence.
 
             Examples:
               sparkledger backtest

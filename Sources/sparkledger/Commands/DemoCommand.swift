@@ -11,12 +11,13 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Ingest the bundled history (replay/) into the default store, summarise it and serve it on 127.0.0.1:8080.",
         discussion: """
-            The main job on the embedded default: SQLite under ./.sparkledger/, the committed replay
-            segments in ./replay/ verified against their manifest and ingested (again: ingest is
-            idempotent, so a second run finds only duplicates), then a summary: executions by
-            state, top teams by cost, the slowest jobs and time to start per vendor. Then it serves
-            the query API and /metrics on --http (default 127.0.0.1:8080) and prints the URLs,
-            until Ctrl-C; --no-serve stops after the summary.
+            The main job on the embedded default: SQLite under ./.sparkledger/, the
+            committed replay segments in ./replay/ verified against their manifest and
+            ingested (again: ingest is idempotent, so a second run finds only duplicates),
+            then a summary: executions by state, top teams by cost, the slowest jobs and
+            time to start per vendor. Then it serves the query API and /metrics on --http
+            (default 127.0.0.1:8080) and prints the URLs, until Ctrl-C; --no-serve stops
+            after the summary.
 
             Examples:
               sparkledger demo

@@ -7,8 +7,9 @@ struct ExecutionCommand: ParsableCommand {
         commandName: "execution",
         abstract: "Show one execution's snapshot, and with --events its history.",
         discussion: """
-            Prints the snapshot as JSON (the contract's snake_case keys). With --events, prints
-            {"execution": …, "events": […]}, the events in fold order: (timestamp, rank, event_id).
+            Prints the snapshot as JSON (the contract's snake_case keys). With --events,
+            prints {"execution": …, "events": […]}, the events in fold order: (timestamp,
+            rank, event_id).
 
             Examples:
               sparkledger execution 0c8f0d1e-5a3b-4f9e-9f51-2b8e4c7d9a10

@@ -13,10 +13,11 @@ struct ExecutionsCommand: ParsableCommand {
         commandName: "executions",
         abstract: "List executions, newest submit first.",
         discussion: """
-            Filters combine. Times are \(TimeArgument.help); they bound submit_time, --since
-            inclusive and --until exclusive. The table shows 50 rows unless --limit says otherwise;
-            json and csv print every match unless limited. JSON keys are the contract's snake_case
-            snapshot fields; times are epoch milliseconds; absent values are null.
+            Filters combine. Times are \(TimeArgument.help); they bound submit_time,
+            --since inclusive and --until exclusive. The table shows 50 rows unless
+            --limit says otherwise; json and csv print every match unless limited. JSON
+            keys are the contract's snake_case snapshot fields; times are epoch
+            milliseconds; absent values are null.
 
             Examples:
               sparkledger executions --team ads --state failed --since 7d

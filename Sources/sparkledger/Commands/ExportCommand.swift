@@ -8,10 +8,11 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the whole log as zstd NDJSON replay segments with a manifest.",
         discussion: """
-            Writes the events in log order as segment-000001.ndjson.zst, … (canonical JSON, one
-            envelope per line) and manifest.json with each segment's event count, first and last
-            event time, size and SHA-256. `sparkledger ingest DIR` verifies the manifest and loads
-            the segments; into an empty database it reproduces identical snapshots.
+            Writes the events in log order as segment-000001.ndjson.zst, … (canonical
+            JSON, one envelope per line) and manifest.json with each segment's event
+            count, first and last event time, size and SHA-256. `sparkledger ingest DIR`
+            verifies the manifest and loads the segments; into an empty database it
+            reproduces identical snapshots.
 
             Examples:
               sparkledger export --out backup-2026-11-23

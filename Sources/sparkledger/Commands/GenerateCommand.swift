@@ -8,11 +8,12 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a realistic synthetic history of ExecutionEvents (deterministic for a seed).",
         discussion: """
-            Twelve teams and their recurring jobs with stable, over-provisioned resource profiles;
-            SK8, EMR and DBR queues; successes, user failures, OOMs, infrastructure failures,
-            cancels, operator restarts and auto-retries; spot and on-demand mixes; late and
-            duplicated deliveries. The history ends at --end, so its last executions are still
-            running. Output is NDJSON in delivery order; a name ending in .zst is compressed.
+            Twelve teams and their recurring jobs with stable, over-provisioned resource
+            profiles; SK8, EMR and DBR queues; successes, user failures, OOMs,
+            infrastructure failures, cancels, operator restarts and auto-retries; spot and
+            on-demand mixes; late and duplicated deliveries. The history ends at --end, so
+            its last executions are still running. Output is NDJSON in delivery order; a
+            name ending in .zst is compressed.
 
             Examples:
               sparkledger generate --executions 100000 --seed 7 --out history.ndjson.zst

@@ -8,12 +8,13 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Append events from NDJSON or zstd-compressed NDJSON files to the store.",
         discussion: """
-            Reads each FILE as a stream (constant memory, any size); `-` reads standard input; a
-            directory written by `sparkledger export` is verified against its manifest and ingested
-            segment by segment. Every batch is appended, folded into the snapshots it touches and
-            checkpointed in one transaction. Invalid events go to the quarantine; they are data,
-            not failures: the exit status is 0 unless a file cannot be read or the database fails.
-            An interrupted ingest of an unchanged file resumes after the last committed line.
+            Reads each FILE as a stream (constant memory, any size); `-` reads standard
+            input; a directory written by `sparkledger export` is verified against its
+            manifest and ingested segment by segment. Every batch is appended, folded into
+            the snapshots it touches and checkpointed in one transaction. Invalid events
+            go to the quarantine; they are data, not failures: the exit status is 0 unless
+            a file cannot be read or the database fails. An interrupted ingest of an
+            unchanged file resumes after the last committed line.
 
             Examples:
               sparkledger ingest events.ndjson.zst

@@ -9,12 +9,13 @@ struct ProduceCommand: ParsableCommand {
         commandName: "produce",
         abstract: "Publish events from NDJSON or zstd-compressed NDJSON files to Kafka, keyed by execution_id.",
         discussion: """
-            Sends every non-blank line as one message (idempotent producer, zstd compression),
-            keyed by the envelope's execution_id so that an execution's events share a partition.
-            Lines that are not envelopes are sent without a key: judging them is the consumer's
-            job. --encoding protobuf sends ExecutionEvent messages (schemas/execution_event.proto,
-            header content-type: application/x-protobuf); a line with no exact protobuf form is
-            sent as JSON and counted. For backfills, demos and tests.
+            Sends every non-blank line as one message (idempotent producer, zstd
+            compression), keyed by the envelope's execution_id so that an execution's
+            events share a partition. Lines that are not envelopes are sent without a key:
+            judging them is the consumer's job. --encoding protobuf sends ExecutionEvent
+            messages (schemas/execution_event.proto, header content-type:
+            application/x-protobuf); a line with no exact protobuf form is sent as JSON
+            and counted. For backfills, demos and tests.
 
             Examples:
               sparkledger produce history.ndjson.zst --brokers 127.0.0.1:9092

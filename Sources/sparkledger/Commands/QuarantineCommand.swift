@@ -11,8 +11,9 @@ struct QuarantineCommand: ParsableCommand {
         abstract: "Show rejected events: why, where they came from, and their raw bytes.",
         discussion: """
             Reasons: \(RejectionReason.allCases.map(\.rawValue).joined(separator: ", ")).
-            JSON prints an array of {reason, origin, raw, detail}; raw is the record as text (a raw
-            that is not UTF-8 comes as raw_base64 instead). The table ends with a count per reason.
+            JSON prints an array of {reason, origin, raw, detail}; raw is the record as
+            text (a raw that is not UTF-8 comes as raw_base64 instead). The table ends
+            with a count per reason.
 
             Examples:
               sparkledger quarantine

@@ -8,11 +8,12 @@ struct RecommendCommand: ParsableCommand {
         commandName: "recommend",
         abstract: "Recommend a job's next request (executor and driver size, dynamic allocation) from its history.",
         discussion: """
-            What APS asks before a submit. Each field gets a lower bound, a target and an upper
-            bound, with the reason; the recommendation a confidence (0 to 1, from how many runs and
-            how recent) and the expected cost per run under the current request and under the
-            recommendation. The current request is the job's latest SUBMIT unless --current gives
-            one (a SUBMIT `resources` object as JSON). docs/SIZING.md explains the model.
+            What APS asks before a submit. Each field gets a lower bound, a target and an
+            upper bound, with the reason; the recommendation a confidence (0 to 1, from
+            how many runs and how recent) and the expected cost per run under the current
+            request and under the recommendation. The current request is the job's latest
+            SUBMIT unless --current gives one (a SUBMIT `resources` object as JSON).
+            docs/SIZING.md explains the model.
 
             Examples:
               sparkledger recommend payments/etl/ledger_daily_rollup

@@ -8,10 +8,11 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Rebuild every projection from the stored log alone and check it against what was there.",
         discussion: """
-            Computes a SHA-256 digest of the execution snapshots and daily usage, refolds every
-            execution from its events, recomputes daily usage, and digests again, all in one
-            transaction. Exit status 0 when the two digests are identical, 3 when they differ
-            (the rebuilt projections are kept unless --dry-run), 1 when the replay failed.
+            Computes a SHA-256 digest of the execution snapshots and daily usage, refolds
+            every execution from its events, recomputes daily usage, and digests again,
+            all in one transaction. Exit status 0 when the two digests are identical, 3
+            when they differ (the rebuilt projections are kept unless --dry-run), 1 when
+            the replay failed.
 
             Examples:
               sparkledger replay

@@ -14,27 +14,30 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the history over HTTP and, with --brokers, consume ExecutionEvents from Kafka into it, exactly once.",
         discussion: """
-            The query API (/api/v1/…), /metrics (Prometheus text), /healthz and /readyz listen on
-            --http (default 127.0.0.1:8080); docs/HTTP-API.md and schemas/openapi.yaml describe
-            them. Without --brokers, `serve` only serves the stored history (point it at a copy of
-            a database to explore it). With --brokers it also joins the consumer group and, for
-            each batch and, for each batch (up to --batch-records records or --batch-ms milliseconds), appends the events, updates the projections and stores the
-            consumed offsets in one database transaction. A newly assigned partition starts from
-            the offset stored in the database, else the group's committed offset, else the
-            earliest: a crash at any moment neither loses nor applies an event twice. Offsets are
-            also committed to Kafka after each transaction, for lag tooling. Bad messages go to the
-            quarantine with their topic, partition, offset and key; they never stop the consumer.
-            Several `serve` processes with the same --group split the partitions. Unreachable
-            brokers never stop it: it logs, reports not ready and resumes when they answer.
-            SIGTERM or SIGINT: HTTP stops first, then the batch in flight commits, the process
-            leaves the group and exits 0.
+            The query API (/api/v1/…), /metrics (Prometheus text), /healthz and /readyz
+            listen on --http (default 127.0.0.1:8080); docs/HTTP-API.md and
+            schemas/openapi.yaml describe them. Without --brokers, `serve` only serves the
+            stored history (point it at a copy of a database to explore it). With
+            --brokers it also joins the consumer group and, for each batch (up to
+            --batch-records records or --batch-ms milliseconds), appends the events,
+            updates the projections and stores the consumed offsets in one database
+            transaction. A newly assigned partition starts from the offset stored in the
+            database, else the group's committed offset, else the earliest: a crash at any
+            moment neither loses nor applies an event twice. Offsets are also committed to
+            Kafka after each transaction, for lag tooling. Bad messages go to the
+            quarantine with their topic, partition, offset and key; they never stop the
+            consumer. Several `serve` processes with the same --group split the
+            partitions. Unreachable brokers never stop it: it logs, reports not ready and
+            resumes when they answer. SIGTERM or SIGINT: HTTP stops first, then the batch
+            in flight commits, the process leaves the group and exits 0.
 
             Examples:
               sparkledger serve --db copy-of-history.db --http 127.0.0.1:8080
               sparkledger serve --brokers kafka-1:9092,kafka-2:9092 --http 0.0.0.0:8080
-              sparkledger serve --brokers kafka:9092 --otlp-endpoint http://otel-collector:4318/v1/metrics --metrics-job-path payments/etl/ledger_daily_rollup
-              sparkledger serve --brokers 127.0.0.1:9092 --topic sk8.execution-events --group sparkledger --db /var/lib/sparkledger/h.db
-              sparkledger serve --brokers broker:9093 --kafka-option security.protocol=ssl --kafka-option ssl.ca.location=/etc/ca.pem
+              sparkledger serve --brokers kafka:9092 --otlp-endpoint http://collector:4318/v1/metrics
+              sparkledger serve --brokers kafka:9092 --metrics-job-path payments/etl/ledger_daily_rollup
+              sparkledger serve --brokers 127.0.0.1:9092 --group sparkledger --db /var/lib/sparkledger/h.db
+              sparkledger serve --brokers broker:9093 --kafka-option security.protocol=ssl
             """
     )
 

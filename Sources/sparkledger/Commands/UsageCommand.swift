@@ -7,10 +7,11 @@ struct UsageCommand: ParsableCommand {
         commandName: "usage",
         abstract: "Daily usage per (UTC day of submit, team, job_path): runs, outcomes, cost, shuffle.",
         discussion: """
-            Days are UTC and both --since and --until are inclusive. cost_usd uses the OpenCost
-            default prices; core_seconds and memory_gib_seconds add executors and driver;
-            spill_bytes is what spilled to disk; duration_ms_sum / duration_count cover finished
-            executions only. Executions with no SUBMIT have no day and are not counted.
+            Days are UTC and both --since and --until are inclusive. cost_usd uses the
+            OpenCost default prices; core_seconds and memory_gib_seconds add executors and
+            driver; spill_bytes is what spilled to disk; duration_ms_sum / duration_count
+            cover finished executions only. Executions with no SUBMIT have no day and are
+            not counted.
 
             Examples:
               sparkledger usage --team payments --since 2026-10-01 --until 2026-10-07
