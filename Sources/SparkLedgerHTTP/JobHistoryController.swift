@@ -24,8 +24,7 @@ struct JobHistoryController {
         try QueryParameters.checkWindow(since: since, until: until, sinceText: query.raw("since"), untilText: query.raw("until"))
         let limit = try query.integer("limit", in: 1...ExecutionsController.maximumLimit, default: 100)
         let runs = try await history.read { store in try store.jobRuns(jobPath: jobPath, since: since, until: until) }
-        if runs.isEmpty, try await history.read({ store in try store.executionPage(
-            ExecutionPageRequest(filter: ExecutionFilter(jobPath: jobPath), limit: 1)).executions.isEmpty }) {
+        if runs.isEmpty, try await history.read({ store in try store.jobVersion(jobPath) }) == nil {
             throw APIError.notFound("no execution of job_path \(jobPath)")
         }
         let listed = runs.prefix(limit)

@@ -19,16 +19,10 @@ public struct UsageFilter: Sendable, Equatable {
 extension SQLiteEventStore {
     /// Stored rows at full grain (day, team, job_path, namespace, vendor), sorted by key.
     public func dailyUsage(_ filter: UsageFilter = UsageFilter()) throws(StoreError) -> [DailyUsage] {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let since = filter.since { conditions.append("day >= ?"); arguments.append(since.description) }
-        if let until = filter.until { conditions.append("day <= ?"); arguments.append(until.description) }
-        if let team = filter.team { conditions.append("team = ?"); arguments.append(team) }
-        if let jobPath = filter.jobPath { conditions.append("job_path = ?"); arguments.append(jobPath) }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (whereClause, arguments) = Self.whereClause(filter)
         return try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM daily_usage \(whereClause) ORDER BY day, team, job_path, namespace, vendor",
-                             arguments: StatementArguments(arguments) ?? [])
+                             arguments: arguments)
                 .compactMap(Self.decodeUsage)
         }
     }
@@ -55,25 +49,11 @@ extension SQLiteEventStore {
         guard let day = UTCDay(iso: row["day"]) else { return nil }
         var usage = DailyUsage(key: DailyUsageKey(day: day, team: row["team"], jobPath: row["job_path"],
                                                   namespace: row["namespace"], vendor: row["vendor"]))
-        usage.executions = row["executions"]
-        usage.succeeded = row["succeeded"]
-        usage.failed = row["failed"]
-        usage.cancelled = row["cancelled"]
+        decodeTotals(row, into: &usage)
         usage.activeSubmitted = row["active_submitted"]
         usage.activeRunning = row["active_running"]
-        usage.costUSD = row["cost_usd"]
-        usage.coreSeconds = row["core_seconds"]
-        usage.memoryGiBSeconds = row["memory_gib_seconds"]
-        usage.shuffleReadBytes = row["shuffle_read_bytes"]
-        usage.shuffleWriteBytes = row["shuffle_write_bytes"]
-        usage.shuffleFetchFailures = row["shuffle_fetch_failures"]
-        usage.spillBytes = row["spill_bytes"]
-        usage.tasks = row["tasks"]
-        usage.failedTasks = row["failed_tasks"]
         usage.executorsAdded = row["executors_added"]
         usage.executorsRemoved = row["executors_removed"]
-        usage.durationMsSum = row["duration_ms_sum"]
-        usage.durationCount = row["duration_count"]
         usage.queueMsSum = row["queue_ms_sum"]
         usage.queueCount = row["queue_count"]
         let durationBounds = LatencyHistogram.durationBoundsSeconds
@@ -94,13 +74,7 @@ extension SQLiteEventStore {
     /// contract's totals only (histograms stay empty), sorted by day, team, job_path. What the
     /// query API serves; `UsageGroup.group` over `dailyUsage` gives the same totals.
     public func usageGroups(_ filter: UsageFilter, by dimensions: Set<UsageDimension>) throws(StoreError) -> [UsageGroup] {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let since = filter.since { conditions.append("day >= ?"); arguments.append(since.description) }
-        if let until = filter.until { conditions.append("day <= ?"); arguments.append(until.description) }
-        if let team = filter.team { conditions.append("team = ?"); arguments.append(team) }
-        if let jobPath = filter.jobPath { conditions.append("job_path = ?"); arguments.append(jobPath) }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (whereClause, arguments) = Self.whereClause(filter)
         let keys = UsageDimension.allCases.filter(dimensions.contains).map(\.rawValue)
         let groupClause = keys.isEmpty ? "" : "GROUP BY \(keys.joined(separator: ", ")) ORDER BY \(keys.joined(separator: ", "))"
         let sums = DailyUsage.totalKeys.map { "sum(\($0)) AS \($0)" }.joined(separator: ", ")
@@ -108,31 +82,47 @@ extension SQLiteEventStore {
         // Without job_path, the per-team roll-up holds the same sums in far fewer rows.
         let table = dimensions.contains(.jobPath) || filter.jobPath != nil ? "daily_usage" : "daily_team_usage"
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(select) FROM \(table) \(whereClause) \(groupClause)", arguments: StatementArguments(arguments) ?? [])
+            try Row.fetchAll(db, sql: "SELECT \(select) FROM \(table) \(whereClause) \(groupClause)", arguments: arguments)
                 .compactMap { row -> UsageGroup? in
                     let executions: Int64? = row["executions"]
                     guard let executions, executions > 0 else { return nil }  // no rows at all
                     let day = dimensions.contains(.day) ? UTCDay(iso: row["day"]) : nil
                     var usage = DailyUsage(key: DailyUsageKey(day: day ?? UTCDay(daysSinceEpoch: 0), team: row["team"] ?? "",
                                                               jobPath: row["job_path"] ?? "", namespace: "", vendor: ""))
-                    usage.executions = executions
-                    usage.succeeded = row["succeeded"]
-                    usage.failed = row["failed"]
-                    usage.cancelled = row["cancelled"]
-                    usage.costUSD = row["cost_usd"]
-                    usage.coreSeconds = row["core_seconds"]
-                    usage.memoryGiBSeconds = row["memory_gib_seconds"]
-                    usage.shuffleReadBytes = row["shuffle_read_bytes"]
-                    usage.shuffleWriteBytes = row["shuffle_write_bytes"]
-                    usage.shuffleFetchFailures = row["shuffle_fetch_failures"]
-                    usage.spillBytes = row["spill_bytes"]
-                    usage.tasks = row["tasks"]
-                    usage.failedTasks = row["failed_tasks"]
-                    usage.durationMsSum = row["duration_ms_sum"]
-                    usage.durationCount = row["duration_count"]
+                    Self.decodeTotals(row, into: &usage)
                     return UsageGroup(day: day, team: dimensions.contains(.team) ? row["team"] : nil,
                                       jobPath: dimensions.contains(.jobPath) ? row["job_path"] : nil, usage: usage)
                 }
         }
+    }
+
+    /// `WHERE …` on `daily_usage` (or `daily_team_usage`, without job_path) for `filter`.
+    private static func whereClause(_ filter: UsageFilter) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let since = filter.since { conditions.append("day >= ?"); arguments.append(since.description) }
+        if let until = filter.until { conditions.append("day <= ?"); arguments.append(until.description) }
+        if let team = filter.team { conditions.append("team = ?"); arguments.append(team) }
+        if let jobPath = filter.jobPath { conditions.append("job_path = ?"); arguments.append(jobPath) }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), StatementArguments(arguments) ?? [])
+    }
+
+    /// The contract's §7 totals (`DailyUsage.totalKeys`), from columns of those names.
+    private static func decodeTotals(_ row: Row, into usage: inout DailyUsage) {
+        usage.executions = row["executions"]
+        usage.succeeded = row["succeeded"]
+        usage.failed = row["failed"]
+        usage.cancelled = row["cancelled"]
+        usage.costUSD = row["cost_usd"]
+        usage.coreSeconds = row["core_seconds"]
+        usage.memoryGiBSeconds = row["memory_gib_seconds"]
+        usage.shuffleReadBytes = row["shuffle_read_bytes"]
+        usage.shuffleWriteBytes = row["shuffle_write_bytes"]
+        usage.shuffleFetchFailures = row["shuffle_fetch_failures"]
+        usage.spillBytes = row["spill_bytes"]
+        usage.tasks = row["tasks"]
+        usage.failedTasks = row["failed_tasks"]
+        usage.durationMsSum = row["duration_ms_sum"]
+        usage.durationCount = row["duration_count"]
     }
 }
