@@ -122,6 +122,42 @@ import Testing
         #expect(recommendation.driverCores.target == 2)
     }
 
+    @Test func theExecutorPodsCPURequestIsP90OfBusyCoresPlusMarginInMillicores() {
+        let recommendation = SizingModel().recommend(jobPath: "a/b", runs: Self.tenRuns, current: Self.request, asOf: Self.asOf)
+        // 2 cores at 50 % = 1.00 busy core; × 1.15 = 1150m → 1200m (whole 100m steps).
+        let request = recommendation.executorCPURequestMillicores
+        #expect(request.target == 1200)
+        #expect(request.current == 2000)
+        #expect(request.reason == "p90 of busy cores per executor = 1, +15% margin, rounded up to 100m → 1200m")
+        // Never above the recommended cores: 2 cores at 95 % = 1.9 busy, × 1.15 = 2185m → 2000m.
+        let busy = (0..<10).map { Self.run("b\($0)", daysAgo: 1, peakMB: 2000, utilisation: 0.95) }
+        let capped = SizingModel().recommend(jobPath: "a/b", runs: busy, current: Self.request, asOf: Self.asOf).executorCPURequestMillicores
+        #expect(capped.target == 2000)
+        #expect(capped.reason.hasSuffix("at most the 2 recommended cores → 2000m"))
+        let conf = Dictionary(uniqueKeysWithValues: recommendation.sparkConf.map { ($0.key, $0.value) })
+        #expect(conf["spark.kubernetes.executor.request.cores"] == "1200m")
+        #expect(conf["spark.executor.cores"] == "2")
+        #expect(conf["spark.executor.memory"] == "3584m")
+        #expect(conf["spark.dynamicAllocation.maxExecutors"] == "12")
+    }
+
+    @Test func aCPURequestIsBilledAsTheLargerOfRequestAndUse() {
+        // 4 busy executors × 2 cores × 1000 s at 50 %: 16,000 core-seconds allocated, 8,000 s of CPU.
+        let run = Self.tenRuns[0]
+        let metrics = run.metrics ?? MetricsSummary()
+        let estimate = RunCostEstimate(prices: .openCostDefaults)
+        let model = CostModel()
+        func cost(executorCoreSeconds: Double) -> Double {
+            model.cost(executorCoreSeconds: executorCoreSeconds, executorMemoryMBSeconds: metrics.executorMemoryMBSeconds,
+                       driverCoreSeconds: metrics.driverCoreSeconds, driverMemoryMBSeconds: metrics.driverMemoryMBSeconds, spotFraction: 0)
+        }
+        #expect(metrics.executorCoreSeconds == 16000)
+        // 1200m of 2000m reserved: 9,600 core-seconds, more than the 8,000 used.
+        #expect(abs(estimate.under(Self.request, cpuRequestMillicores: 1200, like: run) - cost(executorCoreSeconds: 9600)) < 1e-12)
+        // 500m reserved would be 4,000 core-seconds; the 8,000 used are billed.
+        #expect(abs(estimate.under(Self.request, cpuRequestMillicores: 500, like: run) - cost(executorCoreSeconds: 8000)) < 1e-12)
+    }
+
     @Test func onlyStrictlyEarlierRunsInTheWindowCount() {
         let future = Self.run("future", daysAgo: -1, peakMB: 60_000)
         let now = SizingRun(executionID: "now", submitTime: Self.asOf, state: .succeeded, requested: Self.request, metrics: Self.tenRuns[0].metrics)

@@ -66,7 +66,7 @@ public struct SizingBacktest: Sendable {
                 score.avoidedOOMs += 1
             }
             score.costRequestedUSD += estimate.actual(run)
-            score.costRecommendedUSD += estimate.under(recommendation.resources, like: run)
+            score.costRecommendedUSD += estimate.under(recommendation, like: run)
         }
         return score
     }

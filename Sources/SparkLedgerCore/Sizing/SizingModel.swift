@@ -55,7 +55,9 @@ public struct SizingModel: Sendable {
             driverSamples, scale: 1, widening: widening, current: current?.driver?.memoryMB,
             floor: policy.floors.driverMemoryMB, cap: policy.caps.driverMemoryMB, what: "peak driver memory", runs: runCount, lastOutOfMemory: nil)
 
-        let cores = executorCoresValue(successful, weight: weight, current: current?.executor?.cores)
+        let busyCores = busyCoresPerExecutor(successful, weight: weight)
+        let cores = executorCoresValue(busyCores, current: current?.executor?.cores)
+        let cpuRequest = executorCPURequestValue(busyCores, cores: cores.target, current: current?.executor?.cores)
         let (minimum, initial, maximum) = executorCounts(successful, weight: weight, widening: widening, current: current,
                                                           growth: growth, runs: runCount)
         let driverCores = SizingRecommendation.Value.unchanged(
@@ -63,7 +65,8 @@ public struct SizingModel: Sendable {
             reason: "kept as requested: the driver's CPU use is not measured")
 
         var recommendation = SizingRecommendation(
-            jobPath: jobPath, asOf: asOf, executorMemoryMB: executorMemory, executorCores: cores, minExecutors: minimum,
+            jobPath: jobPath, asOf: asOf, executorMemoryMB: executorMemory, executorCores: cores,
+            executorCPURequestMillicores: cpuRequest, minExecutors: minimum,
             initialExecutors: initial, maxExecutors: maximum, driverMemoryMB: driverMemory, driverCores: driverCores,
             confidence: min(1, effectiveRuns / policy.fullConfidenceRuns), evidence: evidence,
             expectedCostCurrentUSD: nil, expectedCostRecommendedUSD: nil, note: nil)
@@ -73,7 +76,7 @@ public struct SizingModel: Sendable {
             let total = costed.reduce(0) { $0 + weight($1) }
             recommendation.expectedCostCurrentUSD = costed.reduce(0) { $0 + weight($1) * estimate.actual($1) } / total
             recommendation.expectedCostRecommendedUSD = costed.reduce(0) {
-                $0 + weight($1) * estimate.under(recommendation.resources, like: $1)
+                $0 + weight($1) * estimate.under(recommendation, like: $1)
             } / total
         }
         return recommendation
@@ -107,11 +110,9 @@ public struct SizingModel: Sendable {
         return .init(lower: lower, target: target, upper: max(upper, target), current: current, reason: reason)
     }
 
-    /// Cores per executor from the share of allocated core-seconds the job spent on CPU (as VPA
-    /// sizes CPU from usage): p90 of (cores × utilisation), +margin, rounded up; never above the
-    /// request, so a job's task slots only shrink where its cores sat idle.
-    private func executorCoresValue(_ runs: [SizingRun], weight: (SizingRun) -> Double, current: Int64?) -> SizingRecommendation.Value {
-        let floor = policy.floors.executorCores, cap = policy.caps.executorCores
+    /// Busy cores per executor in each run: cores × the share of allocated core-seconds spent on
+    /// CPU.
+    private func busyCoresPerExecutor(_ runs: [SizingRun], weight: (SizingRun) -> Double) -> DecayingSamples {
         var busyCores = DecayingSamples()
         for run in runs {
             guard let metrics = run.metrics, let cores = run.requested?.executor?.cores, let cpu = metrics.value(.executorCPUTimeMs),
@@ -119,6 +120,14 @@ public struct SizingModel: Sendable {
             let utilisation = min(1, cpu / 1000 / metrics.executorCoreSeconds)
             busyCores.add(Double(cores) * utilisation, weight: weight(run))
         }
+        return busyCores
+    }
+
+    /// Cores per executor (`spark.executor.cores`, the task slots) from the busy cores (as VPA
+    /// sizes CPU from usage): p90, +margin, rounded up; never above the request, so a job's task
+    /// slots only shrink where whole cores sat idle.
+    private func executorCoresValue(_ busyCores: DecayingSamples, current: Int64?) -> SizingRecommendation.Value {
+        let floor = policy.floors.executorCores, cap = policy.caps.executorCores
         guard let current, let p50 = busyCores.percentile(policy.lowerPercentile), let p90 = busyCores.percentile(policy.targetPercentile),
               let p95 = busyCores.percentile(policy.upperPercentile) else {
             return .unchanged(current.map { clamp($0, floor, cap) }, floor: floor, reason: "kept as requested: no run reported CPU time and core-seconds")
@@ -129,6 +138,27 @@ public struct SizingModel: Sendable {
         let reason = "p\(percent(policy.targetPercentile)) of busy cores per executor (CPU time ÷ allocated core-seconds × \(current) cores) = \(rounded(p90, 2)), +\(percent(policy.safetyMargin))% margin, rounded up → \(target)"
             + (target == current ? " (the request)" : "")
         return .init(lower: fit(p50), target: target, upper: max(fit(p95), target), current: current, reason: reason)
+    }
+
+    /// The executor pod's CPU request in millicores (`spark.kubernetes.executor.request.cores`):
+    /// p90 of the busy cores, +margin, rounded up to the millicore step, at most the recommended
+    /// cores. The request is what the scheduler reserves and what the cluster bills; it is not a
+    /// limit, so a busier run is not throttled by it.
+    private func executorCPURequestValue(_ busyCores: DecayingSamples, cores: Int64, current: Int64?) -> SizingRecommendation.Value {
+        let step = policy.cpuRequestStepMillicores
+        let currentMillicores = current.map { $0 * 1000 }
+        guard let p50 = busyCores.percentile(policy.lowerPercentile), let p90 = busyCores.percentile(policy.targetPercentile),
+              let p95 = busyCores.percentile(policy.upperPercentile) else {
+            return .init(lower: cores * 1000, target: cores * 1000, upper: cores * 1000, current: currentMillicores,
+                         reason: "the recommended cores: no run reported CPU time and core-seconds")
+        }
+        let margin = 1 + policy.safetyMargin
+        let fit = { (value: Double) in clamp(policy.roundUpMillicores(value * margin * 1000), step, cores * 1000) }
+        let target = fit(p90)
+        var reason = "p\(percent(policy.targetPercentile)) of busy cores per executor = \(rounded(p90, 2)), +\(percent(policy.safetyMargin))% margin, rounded up to \(step)m"
+        if target == cores * 1000 { reason += ", at most the \(cores) recommended cores" }
+        reason += " → \(target)m"
+        return .init(lower: fit(p50), target: target, upper: fit(p95), current: currentMillicores, reason: reason)
     }
 
     /// Dynamic allocation from what the job held and kept busy: max from p90 of `executors_peak`,
@@ -192,6 +222,7 @@ public struct SizingModel: Sendable {
             jobPath: jobPath, asOf: asOf,
             executorMemoryMB: .unchanged(current?.executor?.memoryMB, floor: floors.executorMemoryMB, reason: reason),
             executorCores: .unchanged(current?.executor?.cores, floor: floors.executorCores, reason: reason),
+            executorCPURequestMillicores: .unchanged(current?.executor?.cores.map { $0 * 1000 }, floor: floors.executorCores * 1000, reason: reason),
             minExecutors: .unchanged(dynamic?.minExecutors, floor: floors.executors, reason: reason),
             initialExecutors: .unchanged(dynamic?.initialExecutors ?? current?.executor?.instances, floor: floors.executors, reason: reason),
             maxExecutors: .unchanged(dynamic?.maxExecutors ?? current?.executor?.instances, floor: floors.executors, reason: reason),

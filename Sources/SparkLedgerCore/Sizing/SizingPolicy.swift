@@ -20,6 +20,9 @@ public struct SizingPolicy: Sendable, Equatable {
     public var outOfMemoryBump: Double = 0.20
     /// Memory is recommended in whole steps.
     public var memoryStepMB: Int64 = 512
+    /// The executor pod's CPU request is recommended in whole steps of millicores (and is at
+    /// least one step).
+    public var cpuRequestStepMillicores: Int64 = 100
     /// Effective (decay-weighted) run count at which confidence reaches 1.
     public var fullConfidenceRuns: Double = 10
     /// Input growth is extrapolated only from this many runs with input sizes.
@@ -53,6 +56,12 @@ public struct SizingPolicy: Sendable, Equatable {
     public func weight(ageMilliseconds age: Int64) -> Double {
         let days = Double(max(0, age)) / Double(Self.millisecondsPerDay)
         return exp2(-days / halfLifeDays)
+    }
+
+    /// Millicores rounded up to a whole step.
+    public func roundUpMillicores(_ millicores: Double) -> Int64 {
+        let steps = (millicores / Double(cpuRequestStepMillicores)).rounded(.up)
+        return Int64(max(1, steps)) * cpuRequestStepMillicores
     }
 
     /// Memory rounded up to a whole step.

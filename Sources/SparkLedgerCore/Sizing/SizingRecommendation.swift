@@ -49,6 +49,9 @@ public struct SizingRecommendation: Sendable, Equatable {
     public var asOf: Int64
     public var executorMemoryMB: Value
     public var executorCores: Value
+    /// The executor pod's CPU request (`spark.kubernetes.executor.request.cores`); `current` is the
+    /// requested cores × 1000, the request Spark makes without the setting.
+    public var executorCPURequestMillicores: Value
     public var minExecutors: Value
     public var initialExecutors: Value
     public var maxExecutors: Value
@@ -72,12 +75,26 @@ public struct SizingRecommendation: Sendable, Equatable {
                                      initialExecutors: initialExecutors.target))
     }
 
+    /// The recommendation as the Spark properties a submit sets.
+    public var sparkConf: [(key: String, value: String)] {
+        [
+            ("spark.executor.memory", "\(executorMemoryMB.target)m"), ("spark.executor.cores", String(executorCores.target)),
+            ("spark.kubernetes.executor.request.cores", "\(executorCPURequestMillicores.target)m"),
+            ("spark.dynamicAllocation.enabled", "true"),
+            ("spark.dynamicAllocation.minExecutors", String(minExecutors.target)),
+            ("spark.dynamicAllocation.initialExecutors", String(initialExecutors.target)),
+            ("spark.dynamicAllocation.maxExecutors", String(maxExecutors.target)),
+            ("spark.driver.memory", "\(driverMemoryMB.target)m"), ("spark.driver.cores", String(driverCores.target)),
+        ]
+    }
+
     public var json: JSONObject {
         JSONObject([
             .init("job_path", .string(jobPath)), .init("as_of", .int(asOf)),
             .init("confidence", .number(confidence)),
             .init("executor", .object(JSONObject([
                 .init("memory_mb", .object(executorMemoryMB.json)), .init("cores", .object(executorCores.json)),
+                .init("cpu_request_millicores", .object(executorCPURequestMillicores.json)),
             ]))),
             .init("dynamic_allocation", .object(JSONObject([
                 .init("min_executors", .object(minExecutors.json)), .init("initial_executors", .object(initialExecutors.json)),
@@ -98,6 +115,7 @@ public struct SizingRecommendation: Sendable, Equatable {
                 .init("current", expectedCostCurrentUSD.map(JSONValue.number) ?? .null),
                 .init("recommended", expectedCostRecommendedUSD.map(JSONValue.number) ?? .null),
             ]))),
+            .init("spark_conf", .object(JSONObject(sparkConf.map { JSONObject.Member($0.key, .string($0.value)) }))),
             .init("note", note.map(JSONValue.string) ?? .null),
         ])
     }

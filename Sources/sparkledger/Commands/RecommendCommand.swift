@@ -55,6 +55,7 @@ struct RecommendCommand: ParsableCommand {
                 var table = TableWriter([("FIELD", .left), ("CURRENT", .right), ("LOWER", .right), ("TARGET", .right), ("UPPER", .right), ("WHY", .left)])
                 for (name, value) in [
                     ("executor memory MiB", recommendation.executorMemoryMB), ("executor cores", recommendation.executorCores),
+                    ("executor CPU millicores", recommendation.executorCPURequestMillicores),
                     ("min executors", recommendation.minExecutors), ("initial executors", recommendation.initialExecutors),
                     ("max executors", recommendation.maxExecutors), ("driver memory MiB", recommendation.driverMemoryMB),
                     ("driver cores", recommendation.driverCores),
@@ -62,6 +63,7 @@ struct RecommendCommand: ParsableCommand {
                     table.add([name, value.current.map(String.init) ?? "-", String(value.lower), String(value.target), String(value.upper), value.reason])
                 }
                 table.render(to: output)
+                output.line("spark conf: " + recommendation.sparkConf.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
                 if let now = recommendation.expectedCostCurrentUSD, let then = recommendation.expectedCostRecommendedUSD {
                     output.line("expected cost per run: \(Formatting.usd(now)) as requested, \(Formatting.usd(then)) as recommended"
                         + (now > 0 ? String(format: " (%.0f%% less)", (now - then) / now * 100) : ""))
