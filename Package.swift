@@ -158,6 +158,10 @@ let package = Package(
             exclude: ["validate_openapi.py", "otlp_receiver.py", "check_promql.py"]
         ),
         .testTarget(
+            name: "SparkLedgerSparkImportTests",
+            dependencies: ["SparkLedgerIngest", "SparkLedgerStorage", "SparkLedgerArchive", "SparkLedgerCore", "SparkLedgerTestSupport"]
+        ),
+        .testTarget(
             name: "SparkLedgerEndToEndTests",
             dependencies: ["sparkledger", "SparkLedgerCore", "SparkLedgerTestSupport"]
         ),

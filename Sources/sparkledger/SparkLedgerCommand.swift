@@ -20,7 +20,7 @@ struct SparkLedgerCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, IngestCommand.self, ExecutionsCommand.self, ExecutionCommand.self, UsageCommand.self,
             QuarantineCommand.self, ReplayCommand.self, ExportCommand.self, GenerateCommand.self, ServeCommand.self,
-            ProduceCommand.self, RecommendCommand.self, BacktestCommand.self,
+            ProduceCommand.self, RecommendCommand.self, BacktestCommand.self, ImportSparkEventLogCommand.self,
         ]
     )
 

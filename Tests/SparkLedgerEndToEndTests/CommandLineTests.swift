@@ -283,7 +283,7 @@ import Testing
         #expect(missing.status == 1 && missing.error.contains("manifest.json not found"))
     }
 
-    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate", "serve", "produce", "recommend", "backtest"])
+    @Test(arguments: ["demo", "ingest", "executions", "execution", "usage", "quarantine", "replay", "export", "generate", "serve", "produce", "recommend", "backtest", "import-spark-eventlog"])
     func everyCommandHasHelpWithAnExample(command: String) throws {
         let help = try run([command, "--help"])
         #expect(help.status == 0)
@@ -327,5 +327,36 @@ import Testing
         #expect((int(total["runs_scored"]) ?? 0) > 500)
         let one = try #require(try json(run(["backtest", "--db", db, "--job", job, "--format", "json"])) as? [String: Any])
         #expect((one["jobs"] as? [Any])?.count == 1)
+    }
+
+    @Test func importSparkEventLogStoresEmitsAndRefusesBadLogs() throws {
+        let logs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/spark-eventlogs/logs").path
+        let db = directory.file("spark.db")
+        let imported = try run(["import-spark-eventlog", "--db", db, "--team", "analytics", logs])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.contains("analytics/etl/broken_parse  FAILED"))
+        #expect(imported.output.contains("analytics/etl/long_backfill  RUNNING"))
+        #expect(imported.output.contains("imported 6 applications"))
+        #expect(imported.output.contains("accepted     23"))
+        let again = try run(["import-spark-eventlog", "--db", db, "--team", "analytics", logs])
+        #expect(again.output.contains("accepted     0") && again.output.contains("duplicates   23"))
+        let executions = try #require(try json(run(["executions", "--db", db, "--format", "json"])) as? [[String: Any]])
+        #expect(executions.count == 6)
+        #expect(Set(executions.compactMap { $0["team"] as? String }) == ["analytics"])
+
+        let emitted = try run(["import-spark-eventlog", "--emit", "-", "--job-path-from", "conf:spark.kubernetes.namespace", logs])
+        #expect(emitted.status == 0, "\(emitted.error)")
+        let lines = emitted.output.split(separator: "\n")
+        #expect(lines.count == 23)
+        #expect(lines.allSatisfy { $0.contains(#""source":"importer""#) })
+        #expect(lines.filter { $0.contains(#""event_type":"SUBMIT""#) }.allSatisfy { $0.contains(#""job_path":"sjns-analytics""#) })
+
+        let empty = directory.write("empty-log", [])
+        let refused = try run(["import-spark-eventlog", "--db", directory.file("refused.db"), "--team", "t", logs, empty])
+        #expect(refused.status == 1)
+        #expect(refused.error == "error: \(empty): empty: no events; nothing was imported\n")
+        let badSource = try run(["import-spark-eventlog", "--job-path-from", "label", logs])
+        #expect(badSource.status != 0 && badSource.error.contains("--job-path-from must be app-name or conf:KEY"))
     }
 }
