@@ -156,12 +156,13 @@ def rolling(log_dir):
 
 
 def big(log_dir):
-    """The speed benchmark's log: about 100,000 tasks (two stages of 50,000 partitions joined by
-    a shuffle), a plain file of a few hundred MB."""
+    """The speed benchmark's log: about 100,000 tasks (two jobs, each a stage of 50,000 small
+    partitions shuffled into 8), a plain file of several hundred MB."""
     partitions = int(os.environ.get("SPARKLEDGER_BIG_PARTITIONS", "50000"))
-    spark = session("bench/etl/hundred_thousand_tasks", log_dir, spark_sql_shuffle_partitions=str(partitions))
-    numbers = spark.range(0, partitions * 20, 1, partitions)
-    numbers.groupBy((F.col("id") % (partitions * 4)).alias("k")).count().agg(F.sum("count")).collect()
+    spark = session("bench/etl/hundred_thousand_tasks", log_dir, spark_sql_shuffle_partitions="8")
+    for modulus in (7, 11):
+        numbers = spark.range(0, partitions * 20, 1, partitions)
+        numbers.groupBy((F.col("id") % modulus).alias("k")).count().collect()
     spark.stop()
 
 

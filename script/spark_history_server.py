@@ -2,7 +2,7 @@
 
     python script/spark_history_server.py answers LOG_DIR OUT_DIR
         Records, for every application in LOG_DIR, what the History Server's REST API says:
-        OUT_DIR/<app id>.json = {"application": ..., "stages": [...], "allexecutors": [...]}.
+        OUT_DIR/<app id>[-<attempt id>].json = {"application": ..., "stages": [...], "allexecutors": [...]}.
     python script/spark_history_server.py replay-seconds LOG_DIR APP_ID
         Prints the seconds from starting the History Server until /applications/APP_ID/stages
         answers: how long it takes to replay that application's log.
@@ -82,20 +82,27 @@ def answers(log_dir, out_dir):
     server = HistoryServer(log_dir)
     try:
         expected = count_logs(log_dir)
-        applications = server.wait("/applications", lambda apps: len(apps) >= expected)
+        applications = server.wait("/applications", lambda apps: sum(len(app["attempts"]) for app in apps) >= expected)
         os.makedirs(out_dir, exist_ok=True)
         for application in applications:
-            app_id = application["id"]
-            record = {
-                "application": application,
-                "stages": server.wait("/applications/%s/stages" % app_id),
-                "allexecutors": server.wait("/applications/%s/allexecutors" % app_id),
-            }
-            with open(os.path.join(out_dir, app_id + ".json"), "w") as out:
-                json.dump(record, out, indent=1, sort_keys=True)
-                out.write("\n")
-            print("history-server: %s (%s): %d stage attempts, %d executors"
-                  % (app_id, application["name"], len(record["stages"]), len(record["allexecutors"])))
+            # An application with several attempts answers per attempt; SparkLedger's
+            # execution_id is then <app id>-<attempt id>.
+            for attempt in application["attempts"]:
+                app_id = application["id"]
+                base, name = "/applications/%s" % app_id, app_id
+                if attempt.get("attemptId"):
+                    base += "/" + attempt["attemptId"]
+                    name += "-" + attempt["attemptId"]
+                record = {
+                    "application": dict(application, attempts=[attempt]),
+                    "stages": server.wait(base + "/stages"),
+                    "allexecutors": server.wait(base + "/allexecutors"),
+                }
+                with open(os.path.join(out_dir, name + ".json"), "w") as out:
+                    json.dump(record, out, indent=1, sort_keys=True)
+                    out.write("\n")
+                print("history-server: %s (%s): %d stage attempts, %d executors"
+                      % (name, application["name"], len(record["stages"]), len(record["allexecutors"])))
     finally:
         server.stop()
 

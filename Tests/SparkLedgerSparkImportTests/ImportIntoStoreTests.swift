@@ -37,16 +37,24 @@ import Testing
 
         let stored = try snapshots(store)
         #expect(stored.count == applications.count)
+        // The applications written here by script/spark_eventlog_apps.py asked for 2 × 2g executors.
+        let generated = applications.filter { $0.events.jobPath.hasPrefix("analytics/") }
+        #expect(generated.count == 6)
+        for application in generated {
+            let snapshot = try #require(stored[application.events.executionID])
+            #expect(snapshot.resources?.executor?.memoryMB == 2048)
+            #expect(snapshot.resources?.executor?.cores == 2)
+            #expect(snapshot.resources?.executor?.instances == 3)
+            #expect(snapshot.resources?.driver?.memoryMB == 1024)
+            #expect(snapshot.resources?.dynamicAllocation?.maxExecutors == 6)
+            #expect(snapshot.namespace == "sjns-analytics")
+        }
         for application in applications {
             let snapshot = try #require(stored[application.events.executionID])
             #expect(snapshot.jobPath == application.events.jobPath)
             #expect(snapshot.team == "analytics")
             #expect(snapshot.state.rawValue == (application.events.finalState ?? "RUNNING"))
             #expect(snapshot.metrics == application.events.metrics)
-            #expect(snapshot.resources?.executor?.memoryMB == 2048)
-            #expect(snapshot.resources?.executor?.cores == 2)
-            #expect(snapshot.resources?.driver?.memoryMB == 1024)
-            #expect(snapshot.namespace == "sjns-analytics")
         }
     }
 
