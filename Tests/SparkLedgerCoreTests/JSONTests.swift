@@ -42,10 +42,21 @@ import Testing
         #expect(fails(#"{"a":1,"a":2}"#))
         let many = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         #expect(parse("{\(many)}") != nil)
-        #expect(fails("{\(many),\"k7\":0}"))
+        #expect(fails("{\(many),\"k7\":0}"))  // among the first members, compared directly
+        #expect(fails("{\(many),\"k30\":0}"))  // among the later ones, compared by hash
         // The same key spelled with an escape is the same key.
         #expect(fails(#"{"a":1,"\u0061":2}"#))
         #expect(fails(#"{"é":1,"\u00e9":2}"#))
+    }
+
+    @Test func omittedMembersAreSkippedAtAnyDepth() throws {
+        let text = #"{"a":1,"b":{"x":[1,"]}\"",{"y":"\\"}],"z":tru},"c":[{"b":2,"d":"\u0041"}],"bb":3}"#
+        let value = try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, omitting: ["b"]) }
+        #expect(value == (try JSONParser.parse(#"{"a":1,"c":[{"d":"A"}],"bb":3}"#)))
+        // An omitted member still has to end: an unterminated one is an error.
+        #expect(throws: JSONParseError.self) {
+            try Array(#"{"a":1,"b":{"x":[1,2}"#.utf8).withUnsafeBufferPointer { try JSONParser.parse(buffer: $0, omitting: ["b"]) }
+        }
     }
 
     @Test func limitsNesting() {

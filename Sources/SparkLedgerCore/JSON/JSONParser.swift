@@ -13,6 +13,8 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// so that hostile input cannot exhaust the stack.
 public struct JSONParser {
     public static let maximumDepth = 64
+    /// Objects up to this many members look for a duplicate key by comparing strings.
+    static let directKeyComparisons = 16
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         let result = bytes.withUnsafeBufferPointer { buffer in
@@ -30,7 +32,15 @@ public struct JSONParser {
     }
 
     public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parse(buffer: buffer, omitting: [])
+    }
+
+    /// Parses, leaving out of every object the members named `omitted` (written without
+    /// escapes). Their values are skipped by a structural scan, not parsed: a reader with no use
+    /// for a large member does not pay for it, and does not see its errors.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, omitting omitted: [String]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(buffer)
+        parser.omittedKeys = omitted.map { Array("\"\($0)\"".utf8) }
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -43,6 +53,8 @@ public struct JSONParser {
     private let base: UnsafePointer<UInt8>?
     private let end: Int
     private var position = 0
+    /// Quoted keys whose members are left out.
+    private var omittedKeys: [[UInt8]] = []
 
     private init(_ buffer: UnsafeBufferPointer<UInt8>) {
         base = buffer.baseAddress
@@ -108,30 +120,44 @@ public struct JSONParser {
             position += 1
             return .object(JSONObject(members))
         }
-        // Duplicate keys are found by comparing 64-bit hashes of the decoded keys (so `"a"` and
-        // `"\u0061"` meet); strings are compared only when two hashes are equal.
+        // Duplicate keys are found by comparing the decoded keys (so `"a"` and `"\u0061"` meet):
+        // directly while the object is small, by 64-bit hashes first once it is large.
         var keyHashes: [UInt64] = []
-        keyHashes.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: "\"") else {
                 throw error("expected a string key, found \(describeCurrent())")
             }
             let keyOffset = position
+            let omit = !omittedKeys.isEmpty && isOmittedKey()
             let key = try parseString()
-            let keyHash = Self.hash(key)
-            for (index, other) in keyHashes.enumerated() where other == keyHash && members[index].key == key {
-                throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+            if omit {
+                // Left out: no duplicate check, no value.
+            } else if members.count < Self.directKeyComparisons {
+                let length = key.utf8.count
+                for member in members where member.key.utf8.count == length && member.key == key {
+                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+                }
+            } else {
+                if keyHashes.isEmpty { keyHashes = members.map { Self.hash($0.key) } }
+                let keyHash = Self.hash(key)
+                for (index, other) in keyHashes.enumerated() where other == keyHash && members[index].key == key {
+                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+                }
+                keyHashes.append(keyHash)
             }
-            keyHashes.append(keyHash)
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: ":") else {
                 throw error("expected ':' after key \"\(key)\", found \(describeCurrent())")
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            members.append(JSONObject.Member(key, value))
+            if omit {
+                try skipValue()
+            } else {
+                let value = try parseValue(depth: depth)
+                members.append(JSONObject.Member(key, value))
+            }
             skipWhitespace()
             guard position < end else { throw error("unexpected end of input in an object") }
             switch byte(at: position) {
@@ -347,6 +373,76 @@ public struct JSONParser {
             throw JSONParseError(message: "number \(text) is out of range", offset: start)
         }
         return .number(value)
+    }
+
+    private func isOmittedKey() -> Bool {
+        for key in omittedKeys where end - position >= key.count {
+            var index = 0
+            while index < key.count && byte(at: position + index) == key[index] { index += 1 }
+            if index == key.count { return true }
+        }
+        return false
+    }
+
+    /// Moves past one value without building it: brackets are matched and strings skipped with
+    /// their escapes; nothing inside is validated.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard position < end else { throw error("unexpected end of input") }
+        switch byte(at: position) {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var nesting = 0
+            while position < end {
+                switch byte(at: position) {
+                case UInt8(ascii: "\""):
+                    try skipString()
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    nesting += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    nesting -= 1
+                    if nesting == 0 {
+                        position += 1
+                        return
+                    }
+                default:
+                    break
+                }
+                position += 1
+            }
+            throw error("unexpected end of input")
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try parseValue(depth: 0)
+        }
+    }
+
+    private mutating func skipString() throws(JSONParseError) {
+        position += 1  // opening quote
+        let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position < end {
+            // Eight bytes at a time while none is a quote or a backslash.
+            while end - position >= 8 {
+                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                if ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs != 0 { break }
+                position += 8
+            }
+            guard position < end else { break }
+            switch byte(at: position) {
+            case UInt8(ascii: "\""):
+                position += 1
+                return
+            case UInt8(ascii: "\\"):
+                position += 2
+            default:
+                position += 1
+            }
+        }
+        throw error("unterminated string")
     }
 
     private static func hash(_ key: String) -> UInt64 {

@@ -113,6 +113,10 @@ public struct SparkApplicationLog: Sendable {
         "SparkListenerApplicationEnd", "SparkListenerEnvironmentUpdate", "SparkListenerResourceProfileAdded", "SparkListenerLogStart",
     ]
 
+    /// Members of the used events this fold never reads, and large: accumulator updates (well
+    /// over half of a task end's bytes), the classpath and system properties of the environment.
+    public static let unusedMembers = ["Accumulables", "Classpath Entries", "System Properties", "Hadoop Properties"]
+
     private mutating func taskEnd(_ event: JSONObject) {
         guard let info = event.object("Task Info") else { return }
         seen(info.int("Finish Time"))

@@ -62,7 +62,7 @@ public struct SparkEventLogReader {
                         }
                         let value: JSONValue
                         do {
-                            value = try JSONParser.parse(buffer: bytes)
+                            value = try JSONParser.parse(buffer: bytes, omitting: SparkApplicationLog.unusedMembers)
                         } catch {
                             if !sawSparkEvent { throw SparkImportError(path: file, line: number, "not a Spark event log: the line is not JSON (\(error))") }
                             pendingMalformed = (number, "malformed JSON (\(error))")
