@@ -23,7 +23,7 @@ struct ImportSparkEventLogCommand: ParsableCommand {
             Examples:
               sparkledger import-spark-eventlog /var/log/spark-events/app-20261101-0001.zstd
               sparkledger import-spark-eventlog spark-events/ --team payments
-              sparkledger import-spark-eventlog eventlog_v2_spark-1f2e --job-path-from conf:spark.kubernetes.driver.label.job-path
+              sparkledger import-spark-eventlog eventlog_v2_spark-1f2e --job-path-from conf:spark.sk8.job
               sparkledger import-spark-eventlog spark-events/ --team ads --emit events.ndjson
             """
     )
