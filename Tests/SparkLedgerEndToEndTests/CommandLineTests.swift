@@ -203,6 +203,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: noStore))
         let badAddress = try run(["serve", "--db", db, "--http", "localhost"])
         #expect(badAddress.status == 64 && badAddress.error.contains("--http \"localhost\" is not an address"), "\(badAddress.error)")
+        // A port another process holds: one line naming the address and what to do.
+        let served = directory.file("served.db")
+        #expect(try run(["ingest", "--db", served, "/dev/null"]).status == 0)
+        let taken = try #require(LoopbackListener())
+        let busy = try run(["serve", "--db", served, "--http", "127.0.0.1:\(taken.port)"])
+        #expect(busy.status == 1, "\(busy.error)")
+        #expect(busy.error.hasSuffix("\nerror: serve: cannot listen on 127.0.0.1:\(taken.port): the address is in use (another serve or demo?); --http HOST:PORT picks another, port 0 any free one\n"), "\(busy.error)")
         let badOTLP = try run(["serve", "--db", db, "--otlp-endpoint", "collector:4318"])
         #expect(badOTLP.status == 64 && badOTLP.error.contains("--otlp-endpoint"), "\(badOTLP.error)")
     }
@@ -359,4 +366,33 @@ import Testing
         let badSource = try run(["import-spark-eventlog", "--job-path-from", "label", logs])
         #expect(badSource.status != 0 && badSource.error.contains("--job-path-from must be app-name or conf:KEY"))
     }
+}
+
+/// A TCP socket listening on a free loopback port, closed at deinit: a port someone else holds.
+final class LoopbackListener {
+    let descriptor: Int32
+    let port: Int
+
+    init?() {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketDescriptor >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(socketDescriptor, generic, length) == 0 && listen(socketDescriptor, 1) == 0
+                    && getsockname(socketDescriptor, generic, &length) == 0
+            }
+        }
+        guard listening else {
+            close(socketDescriptor)
+            return nil
+        }
+        descriptor = socketDescriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
 }

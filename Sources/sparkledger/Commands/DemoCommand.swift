@@ -78,7 +78,12 @@ struct DemoCommand: ParsableCommand {
                 let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                     services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: Self.logger))
                 ShutdownSignals.shared.onSignal { _ in Task { await group.triggerGracefulShutdown() } }
-                try await group.run()
+                do {
+                    try await group.run()
+                } catch {
+                    guard let failure = try? http.configuration().listenFailure(error) else { throw error }
+                    throw CommandFailure("demo: " + failure)
+                }
             }
         }
     }

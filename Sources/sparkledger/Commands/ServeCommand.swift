@@ -116,7 +116,7 @@ struct ServeCommand: ParsableCommand {
             } catch let error as ServiceGroupError {
                 throw CommandFailure("serve: \(error)")
             } catch {
-                throw CommandFailure("serve: \(error)")
+                throw CommandFailure("serve: " + ((try? http.configuration().listenFailure(error)) ?? "\(error)"))
             }
             Log.line("stopped" + (ingest.map { "; " + Self.summary($0.status.snapshot.totals) } ?? ""))
         }
