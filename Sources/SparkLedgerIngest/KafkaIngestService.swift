@@ -20,7 +20,7 @@ public struct KafkaIngestConfiguration: Sendable {
     public var metrics: IngestMetrics
 
     public init(client: KafkaClientConfiguration, topic: String = "sk8.execution-events", group: String = "sparkledger",
-                batchRecords: Int = 5_000, batchMilliseconds: Int = 500, probeMilliseconds: Int = 2_000,
+                batchRecords: Int = 20_000, batchMilliseconds: Int = 500, probeMilliseconds: Int = 2_000,
                 decoder: KafkaRecordDecoder = KafkaRecordDecoder(),
                 clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock,
                 metrics: IngestMetrics = IngestMetrics(input: "kafka")) {
@@ -54,6 +54,11 @@ public final class KafkaIngestService: Service, Sendable {
     /// The next offset to apply of each partition, as far as this member knows it: where it
     /// started a partition (stored offsets) and where its last batch ended.
     private let positions = PartitionPositions()
+    /// The store writer: one batch's transaction at a time, in order.
+    private let writer = DispatchQueue(label: "sparkledger.store-writer")
+    /// Entered while a batch's transaction is queued or running: a rebalance waits for it before
+    /// reading the stored offsets, so a partition handed back never starts behind its last batch.
+    private let appending = DispatchGroup()
 
     /// - Parameters:
     ///   - log: one line per notable thing: assignment, readiness, broker trouble.
@@ -74,7 +79,8 @@ public final class KafkaIngestService: Service, Sendable {
         let known = self.positions
         let consumer = try await AsyncKafkaConsumer(
             client: configuration.client, group: configuration.group, topics: [configuration.topic],
-            rebalance: KafkaRebalanceHandler(positions: { partitions in
+            rebalance: KafkaRebalanceHandler(positions: { [appending] partitions in
+                appending.wait()
                 var positions: [KafkaPartition: Int64] = [:]
                 for partition in partitions {
                     let source = IngestCheckpoint.kafkaSource(topic: partition.topic, partition: partition.partition)
@@ -97,11 +103,13 @@ public final class KafkaIngestService: Service, Sendable {
         await consumer.close()
     }
 
+    /// Polls and decodes the next batch while the writer commits the previous one: at most one
+    /// batch waits for the writer, and transactions commit in poll order, each with its offsets.
     private func consume(_ consumer: AsyncKafkaConsumer) async throws {
-        let writer = DispatchQueue(label: "sparkledger.store-writer")
         let trouble = BrokerTroubleLog(status: status, log: log)
         var lastReadiness: KafkaIngestStatus.Snapshot.NotReady? = .starting
         var lastProbe = ContinuousClock.now
+        var inFlight: Task<Void, any Error>?
         let batches = consumer.batches(maxRecords: configuration.batchRecords, timeoutMilliseconds: configuration.batchMilliseconds,
                                        stop: stopRequest, onTransientError: { trouble.report($0) })
         for try await batch in batches {
@@ -128,28 +136,50 @@ public final class KafkaIngestService: Service, Sendable {
             // Records of partitions taken away during the poll belong to another member now.
             let owned = batch.records.filter { batch.assignment.contains($0.topicPartition) }
             guard !owned.isEmpty else {
+                // Nothing new: let the batch in flight land, then report the lag.
+                try await inFlight?.value
+                inFlight = nil
                 await updateLag(consumer, batch.assignment)
                 continue
             }
             let (items, next, keyMismatches) = decode(owned)
-            let checkpoints = next.map {
-                IngestCheckpoint(source: IngestCheckpoint.kafkaSource(topic: $0.key.topic, partition: $0.key.partition), position: $0.value)
+            try await inFlight?.value
+            appending.enter()
+            inFlight = Task {
+                try await self.write(IngestBatch(items: items, checkpoints: next.map {
+                    IngestCheckpoint(source: IngestCheckpoint.kafkaSource(topic: $0.key.topic, partition: $0.key.partition), position: $0.value)
+                }), next: next, records: owned.count, keyMismatches: keyMismatches, received: received, consumer: consumer,
+                                     assignment: batch.assignment)
             }
-            let store = self.store
-            let outcome = try await writer.performBlocking { try store.append(IngestBatch(items: items, checkpoints: checkpoints)) }
-            configuration.metrics.recordProjectionDelay(ContinuousClock.now - received)
-            configuration.metrics.record(outcome)
-            await consumer.commit(next)
-            positions.merge(next)
-            await updateLag(consumer, batch.assignment)
-            status.update {
-                $0.totals.records += owned.count
-                $0.totals.batches += 1
-                $0.totals.keyMismatches += keyMismatches
-                $0.totals.outcome.add(outcome)
-            }
-            progress(status.snapshot.totals)
         }
+        try await inFlight?.value
+    }
+
+    /// Commits one batch (events, projections and next offsets in one transaction), then tells
+    /// Kafka the offsets and updates the status.
+    private func write(_ ingest: IngestBatch, next: [KafkaPartition: Int64], records: Int, keyMismatches: Int,
+                       received: ContinuousClock.Instant, consumer: AsyncKafkaConsumer, assignment: Set<KafkaPartition>) async throws {
+        let store = self.store
+        let outcome: AppendOutcome
+        do {
+            outcome = try await writer.performBlocking { try store.append(ingest) }
+            appending.leave()
+        } catch {
+            appending.leave()
+            throw error
+        }
+        configuration.metrics.recordProjectionDelay(ContinuousClock.now - received)
+        configuration.metrics.record(outcome)
+        await consumer.commit(next)
+        positions.merge(next)
+        await updateLag(consumer, assignment)
+        status.update {
+            $0.totals.records += records
+            $0.totals.batches += 1
+            $0.totals.keyMismatches += keyMismatches
+            $0.totals.outcome.add(outcome)
+        }
+        progress(status.snapshot.totals)
     }
 
     /// Reads the lag of every owned partition into the status and the self-metrics.

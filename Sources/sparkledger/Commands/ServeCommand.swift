@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
     var group: String = "sparkledger"
 
     @Option(help: "Records per transaction at most.")
-    var batchRecords: Int = 5_000
+    var batchRecords: Int = 20_000
 
     @Option(name: .customLong("batch-ms"), help: "Milliseconds to gather a batch at most.")
     var batchMilliseconds: Int = 500
