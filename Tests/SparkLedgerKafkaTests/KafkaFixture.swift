@@ -94,7 +94,9 @@ func storedEvents(_ store: SQLiteEventStore) throws -> [ExecutionEvent] {
     return events.sorted { $0.eventID < $1.eventID }
 }
 
-/// Consumes with `KafkaIngestService` until the store holds `messages` applied messages (or 60 s pass).
+/// Consumes with `KafkaIngestService` until the store holds `messages` applied messages (or 180 s
+/// pass: a guard, not a speed test — on a loaded machine other tests may hold the cooperative pool
+/// for a minute, and the consumer's loop runs on it).
 func consume(_ history: PublishedHistory, into store: SQLiteEventStore, group: String, messages: Int64,
              batchRecords: Int = 500, metrics: IngestMetrics = IngestMetrics(input: "kafka")) async throws -> KafkaIngestTotals {
     try await consumeWithStatus(history, into: store, group: group, messages: messages, batchRecords: batchRecords, metrics: metrics).totals
@@ -116,7 +118,7 @@ func consumeWithStatus(_ history: PublishedHistory, into store: SQLiteEventStore
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await service.run() }
         group.addTask {
-            while !stopper.isRequested, ContinuousClock.now - started < .seconds(60) { try await Task.sleep(for: .milliseconds(20)) }
+            while !stopper.isRequested, ContinuousClock.now - started < .seconds(180) { try await Task.sleep(for: .milliseconds(20)) }
             service.stop()
         }
         try await group.waitForAll()
