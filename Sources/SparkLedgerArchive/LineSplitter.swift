@@ -43,6 +43,11 @@ public struct LineSplitter {
         }
     }
 
+    /// A line of only spaces, tabs and carriage returns (or nothing).
+    public static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
     /// Emits a last line that had no newline.
     public mutating func finish(_ body: (LineEvent) throws -> Void) rethrows {
         if !carry.isEmpty || overflow > 0 { try emitCarry(body) }

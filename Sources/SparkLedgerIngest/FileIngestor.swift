@@ -132,13 +132,8 @@ public final class FileIngestor {
             throw IngestError(cause: .store(error), committedRecords: committedRecords)
         }
         if let failure { throw IngestError(cause: .archive(failure), committedRecords: committedRecords) }
-        report.seconds = Self.seconds(since: started)
+        report.seconds = (ContinuousClock.now - started).inSeconds
         return report
-    }
-
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     // MARK: the parser thread
@@ -194,7 +189,7 @@ public final class FileIngestor {
                     case .line(let number, let bytes):
                         lastLine = number
                         guard number > skipThrough else { return true }
-                        if isBlank(bytes) {
+                        if LineSplitter.isBlank(bytes) {
                             blankLines += 1
                         } else {
                             let origin = InputOrigin.file(path: path, line: number)
@@ -231,10 +226,6 @@ public final class FileIngestor {
             progress.bytesRead.store(bytesBefore + reader.file.bytesRead.load(ordering: .relaxed), ordering: .relaxed)
             guard flush(complete: true) else { return }
         }
-    }
-
-    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 }
 

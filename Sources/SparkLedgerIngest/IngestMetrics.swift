@@ -1,4 +1,5 @@
 import CoreMetrics
+import SparkLedgerCore
 import SparkLedgerKafka
 import SparkLedgerMetrics
 import SparkLedgerStorage
@@ -32,8 +33,8 @@ public struct IngestMetrics: Sendable {
 
     /// Seconds from reading a batch to its commit.
     public func recordProjectionDelay(_ duration: Duration) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        Recorder(label: PipelineMetricNames.projectionDelay, dimensions: [("input", input)], aggregate: true, factory: factory).record(seconds)
+        Recorder(label: PipelineMetricNames.projectionDelay, dimensions: [("input", input)], aggregate: true, factory: factory)
+            .record(duration.inSeconds)
     }
 
     public func recordLag(_ lag: [KafkaPartition: Int64]) {

@@ -16,8 +16,7 @@ import SparkLedgerStorage
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()
-    let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return (ContinuousClock.now - start).inSeconds
 }
 
 func report(_ phase: String, _ count: Int, _ time: Double) {

@@ -16,11 +16,11 @@ public struct SparkConfiguration: Sendable, Equatable {
     }
 
     public func integer(_ key: String) -> Int64? {
-        properties[key].flatMap { Int64(Self.trimmed($0)) }
+        properties[key].flatMap { Int64($0.trimming(where: \.isWhitespace)) }
     }
 
     public func bool(_ key: String) -> Bool? {
-        switch properties[key].map({ Self.trimmed($0).lowercased() }) {
+        switch properties[key].map({ $0.trimming(where: \.isWhitespace).lowercased() }) {
         case "true": return true
         case "false": return false
         default: return nil
@@ -28,7 +28,7 @@ public struct SparkConfiguration: Sendable, Equatable {
     }
 
     static func megabytes(of text: String) -> Int64? {
-        var digits = Substring(trimmed(text).lowercased())
+        var digits = Substring(text.trimming(where: \.isWhitespace).lowercased())
         if digits.hasSuffix("b") && digits.count > 1 && !(digits.dropLast().last?.isNumber ?? true) { digits = digits.dropLast() }
         let scale: Double
         switch digits.last {
@@ -42,9 +42,5 @@ public struct SparkConfiguration: Sendable, Equatable {
         if let last = digits.last, !last.isNumber { digits = digits.dropLast() }
         guard let value = Int64(digits), value >= 0 else { return nil }
         return Int64((Double(value) * scale).rounded(.down))
-    }
-
-    static func trimmed(_ text: String) -> String {
-        String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

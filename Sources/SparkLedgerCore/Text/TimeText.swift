@@ -83,7 +83,12 @@ public enum TimeText {
 extension String {
     /// Without leading and trailing `character`s.
     func trimmingCharacters(of character: Character) -> String {
-        guard let first = firstIndex(where: { $0 != character }), let last = lastIndex(where: { $0 != character }) else { return "" }
+        trimming { $0 == character }
+    }
+
+    /// Without the leading and trailing characters `isTrimmed` picks.
+    func trimming(where isTrimmed: (Character) -> Bool) -> String {
+        guard let first = firstIndex(where: { !isTrimmed($0) }), let last = lastIndex(where: { !isTrimmed($0) }) else { return "" }
         return String(self[first...last])
     }
 }

@@ -23,12 +23,13 @@ public struct SparkEventLogImporter {
     }
 
     /// Reads the logs (`SparkEventLogInput.find` finds them). `progress` gets the bytes read so
-    /// far of each log.
-    public func read(_ inputs: [SparkEventLogInput], progress: (SparkEventLogInput, Int64) -> Void = { _, _ in })
-        throws(SparkImportError) -> [Application] {
+    /// far, of all the logs together.
+    public func read(_ inputs: [SparkEventLogInput], progress: (Int64) -> Void = { _ in }) throws(SparkImportError) -> [Application] {
         var applications: [Application] = []
+        var bytesBefore: Int64 = 0
         for input in inputs {
-            let read = try reader.read(input) { progress(input, $0) }
+            let read = try reader.read(input) { progress(bytesBefore + $0) }
+            bytesBefore += read.bytes
             let events: SparkApplicationEvents
             do {
                 events = try SparkApplicationEvents(read.log, team: team, jobPathFrom: jobPathFrom)

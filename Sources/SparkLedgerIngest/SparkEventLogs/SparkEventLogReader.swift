@@ -54,7 +54,7 @@ public struct SparkEventLogReader {
                     case .line(let number, let bytes):
                         result.lines += 1
                         if number & 0xFFF == 0 { progress(bytesBefore + reader.file.bytesRead.load(ordering: .relaxed)) }
-                        if Self.isBlank(bytes) { return true }
+                        if LineSplitter.isBlank(bytes) { return true }
                         let name = Self.eventName(bytes)
                         if let name {
                             sawSparkEvent = true
@@ -125,9 +125,5 @@ public struct SparkEventLogReader {
         }
         guard end < bytes.count else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix.count..<end]), as: UTF8.self)
-    }
-
-    private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 }

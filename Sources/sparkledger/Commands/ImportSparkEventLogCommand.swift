@@ -70,15 +70,7 @@ struct ImportSparkEventLogCommand: ParsableCommand {
                 let total = inputs.flatMap(\.files).reduce(Int64(0)) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int64) ?? 0) }
                 progress.bytesTotal.store(total, ordering: .relaxed)
                 display.start()
-                var done: Int64 = 0
-                var current = ""
-                applications = try importer.read(inputs) { input, bytes in
-                    if input.path != current {
-                        current = input.path
-                        done = progress.bytesRead.load(ordering: .relaxed)
-                    }
-                    progress.bytesRead.store(done + bytes, ordering: .relaxed)
-                }
+                applications = try importer.read(inputs) { progress.bytesRead.store($0, ordering: .relaxed) }
                 display.stop()
             } catch {
                 display.stop()
@@ -110,8 +102,7 @@ struct ImportSparkEventLogCommand: ParsableCommand {
             }
             let eventStore = try store.open()
             let outcome = try SparkEventLogImporter.ingest(applications, into: eventStore, ingestTime: StoreConfiguration.systemClock())
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = (ContinuousClock.now - started).inSeconds
             let bytes = applications.reduce(Int64(0)) { $0 + $1.read.bytes }
             guard let output else { return }
             output.line("imported \(Formatting.count(applications.count)) applications (\(Formatting.bytes(bytes)) of event logs) in \(Formatting.seconds(seconds))")
