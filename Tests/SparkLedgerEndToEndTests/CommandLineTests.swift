@@ -217,9 +217,10 @@ import Testing
     @Test func aFullDiskKeepsWhatWasCommitted() throws {
         let db = directory.file("full.db")
         let history = directory.file("h.ndjson")
-        #expect(try run(["generate", "--executions", "300", "--out", history]).status == 0)
-        // A file-size limit (1000 blocks: 512 KB in dash) stands in for a full disk.
-        let result = try ProcessRunner.run("/bin/sh", ["-c", "ulimit -f 1000; exec \"$0\" ingest --db \"$1\" --commit-every 200 \"$2\"", SparkLedgerBinary.path, db, history])
+        #expect(try run(["generate", "--executions", "1000", "--out", history]).status == 0)
+        // A file-size limit (4000 blocks: 2 MB in dash; an empty store is ~25 16-KiB pages, and
+        // its WAL as much again) stands in for a full disk.
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "ulimit -f 4000; exec \"$0\" ingest --db \"$1\" --commit-every 200 \"$2\"", SparkLedgerBinary.path, db, history])
         #expect(result.status == 1)
         #expect(result.error.contains("while writing \(db)"))
         #expect(result.error.contains("records committed before it stay"))

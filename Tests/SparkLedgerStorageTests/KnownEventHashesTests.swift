@@ -18,6 +18,23 @@ import Testing
         #expect(!known.mayContain(Int64.min) || expected.contains(Int64.min))
     }
 
+    /// The bucket directory must agree with a set at every size: empty, a few, and enough for
+    /// thousands of buckets, including the extreme values that sit in the first and last bucket.
+    @Test func answersExactlyLikeASetAtEverySize() {
+        var generator = SystemRandomNumberGenerator()
+        var known = KnownEventHashes()
+        var expected: Set<Int64> = []
+        #expect(!known.mayContain(0))
+        for added in [[Int64.min, -1, 0, Int64.max], (0..<5).map { _ in Int64.random(in: .min ... .max, using: &generator) },
+                      (0..<120_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }] {
+            known.merge(added.sorted())
+            expected.formUnion(added)
+            #expect(expected.filter { !known.mayContain($0) }.isEmpty, "every added hash is found")
+            let probes = (0..<20_000).map { _ in Int64.random(in: .min ... .max, using: &generator) } + [Int64.min + 1, Int64.max - 1, 1]
+            #expect(probes.filter { known.mayContain($0) != expected.contains($0) }.isEmpty)
+        }
+    }
+
     @Test func duplicatesAreFoundAfterARestartAndAfterAnotherWriter() throws {
         let fixture = try StoreFixture()
         try fixture.append([Envelope.make("e1"), Envelope.make("e2")])

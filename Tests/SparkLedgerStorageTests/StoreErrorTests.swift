@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func aFullDiskRollsBackOnlyTheBatchInFlight() throws {
-        let fixture = try StoreFixture { $0.maximumPageCount = 120 }
+        let fixture = try StoreFixture { $0.maximumPageCount = 40 }  // 640 KiB of 16 KiB pages
         let history = StoreFixture.history(executions: 400, seed: 3)
         var committed = 0
         var failure: StoreError?

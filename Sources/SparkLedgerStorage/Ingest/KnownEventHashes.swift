@@ -1,37 +1,75 @@
 import GRDB
 
 /// Every event-id hash in the store, sorted, so that an event that is certainly new (nearly all of
-/// them) costs a binary search instead of a b-tree probe. A hit still goes to `event_ids` and is
-/// confirmed against the stored event id.
+/// them) costs a look-up in memory instead of a b-tree probe. A hit still goes to `event_ids` and
+/// is confirmed against the stored event id.
 ///
-/// 8 bytes an event; above `capacity` stored events the writer does without it.
+/// Hashes are uniform, so a directory of their top bits narrows the search to a few neighbours
+/// (about 8 per bucket): a look-up touches two cache lines instead of the ~20 of a binary search
+/// over millions of entries.
+///
+/// 8 bytes an event (and 1 byte an event of directory); above `capacity` stored events the writer
+/// does without it.
 struct KnownEventHashes {
     static let capacity = 16_000_000
 
     private(set) var sorted: [Int64] = []
+    /// `directory[b]` is the index of the first hash whose top `bucketBits` bits (in unsigned
+    /// order) are at least `b`; `directory[b + 1]` ends bucket `b`.
+    private var directory: [Int32] = [0, 0]
+    private var bucketBits = 0
+
+    init() {}
+
+    private init(sorted: [Int64]) {
+        self.sorted = sorted
+        rebuildDirectory()
+    }
 
     /// Loads the hashes in key order (one sequential scan); nil when the store holds too many.
     static func load(_ db: Database) throws -> KnownEventHashes? {
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event_ids") ?? 0
         guard count <= capacity else { return nil }
-        var known = KnownEventHashes()
-        known.sorted.reserveCapacity(count + 100_000)
+        var hashes: [Int64] = []
+        hashes.reserveCapacity(count + 100_000)
         let select = try RawStatement(db, "SELECT event_hash FROM event_ids ORDER BY event_hash")
         defer { select.reset() }
         while try select.step() {
-            known.sorted.append(select.int64(0))
+            hashes.append(select.int64(0))
         }
-        return known
+        return KnownEventHashes(sorted: hashes)
+    }
+
+    /// The bucket of a hash: its top bits, with the sign flipped so that buckets ascend in the
+    /// array's (signed) order.
+    private func bucket(_ hash: Int64) -> Int {
+        bucketBits == 0 ? 0 : Int(truncatingIfNeeded: UInt64(bitPattern: hash ^ Int64.min) >> UInt64(64 - bucketBits))
     }
 
     func mayContain(_ hash: Int64) -> Bool {
-        var low = 0
-        var high = sorted.count
+        let bucket = bucket(hash)
+        var low = Int(directory[bucket])
+        var high = Int(directory[bucket + 1])
         while low < high {
             let middle = (low + high) / 2
             if sorted[middle] < hash { low = middle + 1 } else { high = middle }
         }
         return low < sorted.count && sorted[low] == hash
+    }
+
+    /// Recomputes the directory for the current hashes: about 8 hashes a bucket.
+    private mutating func rebuildDirectory() {
+        var bits = 0
+        while bits < 24 && (1 << bits) * 8 < sorted.count { bits += 1 }
+        bucketBits = bits
+        var directory = [Int32](repeating: 0, count: (1 << bits) + 1)
+        var index = 0
+        for b in 0..<(1 << bits) {
+            directory[b] = Int32(index)
+            while index < sorted.count && bucket(sorted[index]) == b { index += 1 }
+        }
+        directory[1 << bits] = Int32(sorted.count)
+        self.directory = directory
     }
 
     /// Adds a transaction's new hashes (already sorted) by merging.
@@ -47,6 +85,7 @@ struct KnownEventHashes {
         merged.append(contentsOf: sorted[i...])
         merged.append(contentsOf: added[j...])
         sorted = merged
+        rebuildDirectory()
     }
 
     var count: Int { sorted.count }

@@ -14,6 +14,12 @@ final class WriteSession {
         var eventID: String
     }
 
+    /// Where an event is in the log, without its id.
+    struct LogPosition {
+        var key: Int64
+        var seq: Int64
+    }
+
     /// What `finish` needs to know of an execution as it was stored before this session.
     struct StoredVersion {
         var jobPath: String?
@@ -34,7 +40,7 @@ final class WriteSession {
         /// An event arrived that sorts before what was folded: fold from the log at `finish`.
         var needsRefold = false
         /// Events of the current batch, folded together once it is appended.
-        var arrived: [ExecutionEvent] = []
+        var arrived: [ValidatedInput] = []
 
         init(key: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
             self.key = key
@@ -53,7 +59,9 @@ final class WriteSession {
 
     private(set) var nextSeq: Int64 = 1
     private(set) var nextExecutionKey: Int64 = 1
-    private var newEvents: [Int64: EventLocation] = [:]
+    /// Event-id hash -> (execution key, seq) of the events this session appended. No event id:
+    /// a hash hit is confirmed from the log, and hits are rare (duplicates).
+    private var newEvents: [Int64: LogPosition] = [:]
     private var newCollisions: [String: EventLocation] = [:]
     private var staged: [String: StagedExecution] = [:]
     /// `staged` in the order executions were first touched (keys ascend for new ones).
@@ -62,19 +70,22 @@ final class WriteSession {
     /// Stored or staged next offsets of the Kafka partitions this session has seen.
     private var kafkaPositions: [String: Int64] = [:]
     /// Snapshots as written by `finish`, for the writer's cache.
-    private(set) var written: [StoredExecution] = []
+    private var written: [StoredExecution] = []
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
     /// The hashes `finish` added to `event_ids`, sorted.
     private(set) var addedHashes: [Int64] = []
 
-    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState) throws {
+    /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
+    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState,
+         expectedRecords: Int = 0) throws {
         self.db = db
         self.prices = prices
         self.now = now
         self.hash = hash
         self.cache = cache
         self.knownHashes = cache.knownHashes
+        newEvents.reserveCapacity(expectedRecords)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
         defer { position.reset() }
@@ -102,30 +113,29 @@ final class WriteSession {
                 try quarantine(rejected)
                 outcome.quarantined[rejected.rejection.reason, default: 0] += 1
             case .event(let input):
-                let event = input.event
-                let eventHash = hash(event.eventID)
-                switch try locate(event.eventID, hash: eventHash) {
+                let eventHash = hash(input.event.eventID)
+                switch try locate(input.event.eventID, hash: eventHash) {
                 case .stored(let location):
-                    if try isSameContent(event, as: location) {
+                    if try isSameContent(input.event, as: location) {
                         outcome.duplicates += 1
                     } else {
                         try quarantine(Self.conflict(input, storedAs: location))
                         outcome.quarantined[.conflictingDuplicate, default: 0] += 1
                     }
                 case .new(let slotTaken):
-                    let execution = try stagedExecution(event.executionID)
-                    let location = EventLocation(key: execution.key, seq: nextSeq, eventID: event.eventID)
+                    let execution = try stagedExecution(input.event.executionID)
+                    let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
                     nextSeq += 1
-                    try insert(event, at: location)
+                    try insert(input.event, at: location)
                     if slotTaken {
-                        newCollisions[event.eventID] = location
+                        newCollisions[input.event.eventID] = location
                     } else {
-                        newEvents[eventHash] = location
+                        newEvents[eventHash] = LogPosition(key: location.key, seq: location.seq)
                     }
                     if execution.arrived.isEmpty { touched.append(execution) }
-                    execution.arrived.append(event)
+                    execution.arrived.append(input)
                     outcome.accepted += 1
-                    outcome.acceptedByKind.count(event.type, event.source)
+                    outcome.acceptedByKind.count(input.event.type, input.event.source)
                 }
             }
         }
@@ -195,8 +205,8 @@ final class WriteSession {
     }
 
     private func lookupHash(_ eventHash: Int64) throws -> EventLocation? {
-        if let mine = newEvents[eventHash] { return mine }
-        if let knownHashes, !knownHashes.mayContain(eventHash) { return nil }
+        if let mine = newEvents[eventHash] { return EventLocation(key: mine.key, seq: mine.seq, eventID: "") }
+        if knownHashes?.mayContain(eventHash) == false { return nil }
         let lookup = statements.lookupEventHash
         lookup.bind(1, eventHash)
         defer { lookup.reset() }
@@ -264,10 +274,11 @@ final class WriteSession {
 
     /// Applies the batch's events (sorted) to the staged snapshot, or marks it for a refold.
     private func fold(_ execution: StagedExecution) {
-        let events = execution.arrived.sorted(by: ExecutionEvent.foldOrder)
-        execution.arrived.removeAll()
-        if !execution.needsRefold, let first = events.first, ExecutionFold.canApplyInOrder(first, to: execution.snapshot) {
-            for event in events { ExecutionFold.apply(event, to: &execution.snapshot) }
+        var inputs = execution.arrived
+        execution.arrived = []
+        if inputs.count > 1 { inputs.sort { ExecutionEvent.foldOrder($0.event, $1.event) } }
+        if !execution.needsRefold, let first = inputs.first, ExecutionFold.canApplyInOrder(first.event, to: execution.snapshot) {
+            for input in inputs { ExecutionFold.apply(input.event, to: &execution.snapshot) }
         } else {
             execution.needsRefold = true
         }
@@ -354,6 +365,12 @@ final class WriteSession {
             advance.bind(4, now)
             try advance.execute()
         }
+    }
+
+    /// The snapshots `finish` wrote, handed over (not copied) to the writer's cache.
+    func takeWritten() -> [StoredExecution] {
+        defer { written = [] }
+        return written
     }
 
     // MARK: helpers

@@ -30,9 +30,14 @@ struct WriterState {
         entries[executionID]?.execution
     }
 
-    mutating func remember(_ execution: StoredExecution) {
-        clock &+= 1
-        entries[execution.snapshot.executionID] = Entry(execution: execution, lastUsed: clock)
+    /// Remembers what a transaction wrote. The array is consumed: each snapshot moves into the
+    /// cache instead of being copied field by field.
+    mutating func remember(_ executions: consuming [StoredExecution]) {
+        entries.reserveCapacity(entries.count + executions.count)
+        while let execution = executions.popLast() {
+            clock &+= 1
+            entries[execution.snapshot.executionID] = Entry(execution: execution, lastUsed: clock)
+        }
     }
 
     mutating func forgetEverything() {
