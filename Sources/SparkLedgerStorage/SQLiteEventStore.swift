@@ -133,7 +133,7 @@ public final class SQLiteEventStore: Sendable {
                                     state.knownHashesLoaded = true
                                 }
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, cache: state,
-                                                               expectedRecords: transactionRecords)
+                                                               expectedRecords: min(transactionRecords, 1 << 15))
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {
                                     guard let batch = try next() else {

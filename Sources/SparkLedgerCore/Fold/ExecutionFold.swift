@@ -11,13 +11,13 @@ public enum ExecutionFold {
     }
 
     /// Whether `event` can be applied to `snapshot` directly: it sorts after every event already in it.
-    public static func canApplyInOrder(_ event: ExecutionEvent, to snapshot: ExecutionSnapshot) -> Bool {
+    public static func canApplyInOrder(_ event: borrowing ExecutionEvent, to snapshot: ExecutionSnapshot) -> Bool {
         guard let cursor = snapshot.foldCursor else { return true }
         return event.sortsAfter(cursor)
     }
 
     /// Applies one event that sorts after every event already folded into `snapshot`.
-    public static func apply(_ event: ExecutionEvent, to snapshot: inout ExecutionSnapshot) {
+    public static func apply(_ event: borrowing ExecutionEvent, to snapshot: inout ExecutionSnapshot) {
         let time = event.timestamp
         snapshot.eventCount += 1
         snapshot.lastEventTime = max(snapshot.lastEventTime ?? time, time)

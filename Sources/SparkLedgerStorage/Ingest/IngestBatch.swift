@@ -50,6 +50,12 @@ public final class ValidatedInput: Sendable, Equatable {
         self.messageKey = messageKey
     }
 
+    /// The fold's steps on this event, from inside the object so that the event is borrowed,
+    /// not copied out of it.
+    func canApplyInOrder(to snapshot: ExecutionSnapshot) -> Bool { ExecutionFold.canApplyInOrder(event, to: snapshot) }
+
+    func apply(to snapshot: inout ExecutionSnapshot) { ExecutionFold.apply(event, to: &snapshot) }
+
     public static func == (a: ValidatedInput, b: ValidatedInput) -> Bool {
         a.event == b.event && a.origin == b.origin && a.raw == b.raw && a.messageKey == b.messageKey
     }

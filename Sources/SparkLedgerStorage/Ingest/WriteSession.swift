@@ -14,12 +14,6 @@ final class WriteSession {
         var eventID: String
     }
 
-    /// Where an event is in the log, without its id.
-    struct LogPosition {
-        var key: Int64
-        var seq: Int64
-    }
-
     /// What `finish` needs to know of an execution as it was stored before this session.
     struct StoredVersion {
         var jobPath: String?
@@ -61,7 +55,7 @@ final class WriteSession {
     private(set) var nextExecutionKey: Int64 = 1
     /// Event-id hash -> (execution key, seq) of the events this session appended. No event id:
     /// a hash hit is confirmed from the log, and hits are rare (duplicates).
-    private var newEvents: [Int64: LogPosition] = [:]
+    private var newEvents: NewEventIndex
     private var newCollisions: [String: EventLocation] = [:]
     private var staged: [String: StagedExecution] = [:]
     /// `staged` in the order executions were first touched (keys ascend for new ones).
@@ -85,7 +79,7 @@ final class WriteSession {
         self.hash = hash
         self.cache = cache
         self.knownHashes = cache.knownHashes
-        newEvents.reserveCapacity(expectedRecords)
+        newEvents = NewEventIndex(expected: expectedRecords)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
         defer { position.reset() }
@@ -130,7 +124,7 @@ final class WriteSession {
                     if slotTaken {
                         newCollisions[input.event.eventID] = location
                     } else {
-                        newEvents[eventHash] = LogPosition(key: location.key, seq: location.seq)
+                        newEvents.insert(eventHash, key: location.key, seq: location.seq)
                     }
                     if execution.arrived.isEmpty { touched.append(execution) }
                     execution.arrived.append(input)
@@ -276,12 +270,22 @@ final class WriteSession {
     private func fold(_ execution: StagedExecution) {
         var inputs = execution.arrived
         execution.arrived = []
-        if inputs.count > 1 { inputs.sort { ExecutionEvent.foldOrder($0.event, $1.event) } }
-        if !execution.needsRefold, let first = inputs.first, ExecutionFold.canApplyInOrder(first.event, to: execution.snapshot) {
-            for input in inputs { ExecutionFold.apply(input.event, to: &execution.snapshot) }
+        if inputs.count > 1 { inputs.sort(by: Self.foldOrder) }
+        if !execution.needsRefold, let first = inputs.first, first.canApplyInOrder(to: execution.snapshot) {
+            for input in inputs { input.apply(to: &execution.snapshot) }
         } else {
             execution.needsRefold = true
         }
+    }
+
+    /// `ExecutionEvent.foldOrder` read field by field through the references (passing
+    /// `input.event` whole would copy every event at each comparison).
+    private static func foldOrder(_ a: ValidatedInput, _ b: ValidatedInput) -> Bool {
+        if a.event.timestamp != b.event.timestamp { return a.event.timestamp < b.event.timestamp }
+        let left = a.event.type.foldRank
+        let right = b.event.type.foldRank
+        if left != right { return left < right }
+        return UTF8Order.precedes(a.event.eventID, b.event.eventID)
     }
 
     private func quarantine(_ rejected: QuarantinedInput) throws {
@@ -338,12 +342,12 @@ final class WriteSession {
             try jobVersion.execute()
         }
         let index = statements.insertEventHash
-        let added = newEvents.sorted(by: { $0.key < $1.key })
-        addedHashes = added.map(\.key)
-        for (eventHash, location) in added {
-            index.bind(1, eventHash)
-            index.bind(2, location.key)
-            index.bind(3, location.seq)
+        let added = newEvents.sortedByHash()
+        addedHashes = added.map(\.hash)
+        for entry in added {
+            index.bind(1, entry.hash)
+            index.bind(2, entry.key)
+            index.bind(3, entry.seq)
             try index.execute()
         }
         let collisions = statements.insertCollision

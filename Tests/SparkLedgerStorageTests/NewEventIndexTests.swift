@@ -1,0 +1,37 @@
+@testable import SparkLedgerStorage
+import Testing
+
+@Suite struct NewEventIndexTests {
+    /// Against a dictionary: growth well past the first size, the hash 0 (the empty-slot
+    /// marker), neighbours that collide on their low bits, overwrites, and misses.
+    @Test func answersLikeADictionary() {
+        var generator = SystemRandomNumberGenerator()
+        var index = NewEventIndex(expected: 4)
+        var expected: [Int64: (key: Int64, seq: Int64)] = [:]
+        let colliding = (1...50).map { Int64($0) << 40 }  // same low bits: one probe chain
+        let hashes = [0, -1, Int64.min, Int64.max] + colliding + (0..<30_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }
+        for (seq, hash) in hashes.enumerated() {
+            index.insert(hash, key: Int64(seq % 97), seq: Int64(seq))
+            expected[hash] = (Int64(seq % 97), Int64(seq))
+        }
+        index.insert(colliding[7], key: 5, seq: 99_999)  // overwrite
+        expected[colliding[7]] = (5, 99_999)
+
+        #expect(index.count == expected.count)
+        #expect(expected.filter { hash, location in index[hash].map { $0 != location } ?? true }.isEmpty)
+        let misses = (0..<10_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }.filter { expected[$0] == nil }
+        #expect(misses.allSatisfy { index[$0] == nil })
+        #expect(index[Int64(51) << 40] == nil)
+
+        let sorted = index.sortedByHash()
+        #expect(sorted.map(\.hash) == expected.keys.sorted())
+        #expect(sorted.allSatisfy { entry in expected[entry.hash].map { $0 == (entry.key, entry.seq) } ?? false })
+    }
+
+    @Test func anEmptyIndexFindsNothing() {
+        let index = NewEventIndex()
+        #expect(index.isEmpty)
+        #expect(index[0] == nil && index[42] == nil)
+        #expect(index.sortedByHash().isEmpty)
+    }
+}
