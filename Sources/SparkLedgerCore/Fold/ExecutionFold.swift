@@ -3,9 +3,14 @@
 public enum ExecutionFold {
     /// Folds a set of events of one execution from the start. Order of `events` does not matter.
     public static func fold(executionID: String, events: some Sequence<ExecutionEvent>) -> ExecutionSnapshot {
+        var ordered = Array(events)
+        // Events read back from the log are usually in fold order already (they arrived in it).
+        if ordered.indices.dropFirst().contains(where: { ExecutionEvent.foldOrder(ordered[$0], ordered[$0 - 1]) }) {
+            ordered.sort(by: ExecutionEvent.foldOrder)
+        }
         var snapshot = ExecutionSnapshot(executionID: executionID)
-        for event in events.sorted(by: ExecutionEvent.foldOrder) {
-            apply(event, to: &snapshot)
+        for index in ordered.indices {
+            apply(ordered[index], to: &snapshot)
         }
         return snapshot
     }

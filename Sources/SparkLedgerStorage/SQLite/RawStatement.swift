@@ -166,12 +166,21 @@ struct RawStatement {
     private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
         if value < 0 { buffer.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        let start = buffer.count
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        // Digits are written from the last one back, in place (reversing a slice of the buffer
+        // would copy it).
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var index = buffer.count - 1
         repeat {
-            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
             magnitude /= 10
+            index -= 1
         } while magnitude > 0
-        buffer[start...].reverse()
     }
 }
 
