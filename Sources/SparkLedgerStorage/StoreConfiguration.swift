@@ -48,6 +48,10 @@ public struct StoreConfiguration: Sendable {
     /// When the WAL file passes this size after a commit, the writer truncates it (see
     /// `WALCheckpointer.truncate`); tests lower it.
     var walLimitBytes: Int64 = 512 << 20
+    /// Up to this many executions, replay sums daily usage from the snapshots it writes (about
+    /// 500 bytes an execution in memory, measured); above, from the rewritten table, which reads
+    /// every execution again in `execution_id` order (a random walk over it). Tests lower it.
+    var replayUsageInMemoryLimit = 250_000
 
     public static let systemClock: @Sendable () -> Int64 = {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))

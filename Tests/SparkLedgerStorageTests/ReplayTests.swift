@@ -23,6 +23,24 @@ import Testing
         #expect(try fixture.store.replay().digestAfter == report.digestAfter)
     }
 
+    /// Daily usage is summed from the snapshots replay writes, or — for stores too large to hold
+    /// every contribution in memory — read back from the table: the two give the same bits.
+    @Test func bothWaysOfRebuildingDailyUsageAgree() throws {
+        let history = StoreFixture.history(executions: 400, seed: 11, lateRate: 0.05)
+        var reports: [ReplayReport] = []
+        for limit in [1_000_000, 0] {
+            let fixture = try StoreFixture { $0.replayUsageInMemoryLimit = limit }
+            try fixture.appendAll(history.lines, batchSize: 500)
+            try fixture.withDatabase { db in try db.execute(sql: "UPDATE daily_usage SET cost_usd = cost_usd + 1, tasks = 0") }
+            let repair = try fixture.store.replay()
+            #expect(!repair.identical, "the tampered rows were found")
+            #expect(try fixture.store.replay().identical)
+            reports.append(repair)
+        }
+        #expect(reports[0].digestAfter == reports[1].digestAfter)
+        #expect(reports[0].usageRows == reports[1].usageRows && reports[0].usageRows > 0)
+    }
+
     @Test func replayFindsAndRepairsATamperedProjection() throws {
         let fixture = try StoreFixture()
         try fixture.appendAll(StoreFixture.history(executions: 50, seed: 2).lines, batchSize: 100)

@@ -32,15 +32,26 @@ extension SQLiteEventStore {
                     state.forgetEverything()
                     var report: ReplayReport?
                     try db.inTransaction(.immediate) {
-                        let before = try ProjectionDigest.compute(db)
+                        // The digest of what is stored, on a reader connection meanwhile: until
+                        // this transaction commits, readers see exactly the projections it replaces.
+                        let pool = self.pool
+                        let before = Self.inBackground(named: "sparkledger-replay-digest") {
+                            try pool.read { try ProjectionDigest.compute($0) }
+                        }
+                        defer { _ = try? before() }  // never leave it running behind an error
                         let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
                         try db.execute(sql: "DELETE FROM execution_metrics")
-                        let executions = try rewriteSnapshots(db, prices: prices, total: total, progress: progress)
-                        try DailyUsageProjection(db: db).rebuildAll()
+                        let rewritten = try rewriteSnapshots(db, prices: prices, total: total, progress: progress)
+                        let executions = rewritten.executions
+                        if let contributions = rewritten.contributions {
+                            try DailyUsageProjection(db: db).rebuild(from: contributions)
+                        } else {
+                            try DailyUsageProjection(db: db).rebuildAll()
+                        }
                         let after = try ProjectionDigest.compute(db)
                         let usageRows = try Int64.fetchOne(db, sql: "SELECT count(*) FROM daily_usage") ?? 0
                         report = ReplayReport(events: total, executions: executions, usageRows: usageRows,
-                                              digestBefore: before, digestAfter: after, committed: !dryRun)
+                                              digestBefore: try before(), digestAfter: after, committed: !dryRun)
                         return dryRun ? .rollback : .commit
                     }
                     guard let report else {
@@ -54,16 +65,50 @@ extension SQLiteEventStore {
         }
     }
 
+    /// Starts `body` on a thread of its own; the returned function waits for its result (and
+    /// may be called again: later calls return at once).
+    private static func inBackground<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) -> () throws -> T {
+        let result = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let outcome = Result { try body() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.name = name
+        thread.start()
+        return {
+            done.wait()
+            done.signal()  // for the next caller
+            return try result.withLock { $0! }.get()
+        }
+    }
+
     /// One execution's events, decoded by the reader thread.
-    private struct ExecutionEvents: Sendable {
+    private struct ExecutionEvents {
         var key: Int64
         var executionID: String
         var events: [ExecutionEvent]
     }
 
+    /// One execution folded from its events by the reader thread, for this thread to write.
+    private struct FoldedExecution: Sendable {
+        var key: Int64
+        var snapshot: ExecutionSnapshot
+        var contribution: UsageContribution?
+        var events: Int
+    }
+
+
+    /// Rewrites every snapshot from the log; returns how many, and each one's usage contribution
+    /// by execution id unless there are more than `StoreConfiguration.replayUsageInMemoryLimit`.
     private func rewriteSnapshots(_ db: Database, prices: PriceConfiguration, total: Int64,
-                                  progress: (@Sendable (Int64, Int64) -> Void)?) throws -> Int64 {
-        let queue = BoundedBlockingQueue<[ExecutionEvents]>(capacity: 8)
+                                  progress: (@Sendable (Int64, Int64) -> Void)?) throws
+        -> (executions: Int64, contributions: [DailyUsageProjection.IdentifiedContribution]?) {
+        let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0
+        var contributions: [DailyUsageProjection.IdentifiedContribution]? = stored <= configuration.replayUsageInMemoryLimit ? [] : nil
+        contributions?.reserveCapacity(stored)
+        let queue = BoundedBlockingQueue<[FoldedExecution]>(capacity: 8)
         let readerError = Mutex<(any Error)?>(nil)
         let readerDone = DispatchSemaphore(value: 0)
         let pool = self.pool
@@ -73,7 +118,7 @@ extension SQLiteEventStore {
                 readerDone.signal()
             }
             do {
-                try pool.read { db in try Self.streamLog(db, into: queue) }
+                try pool.read { db in try Self.streamLog(db, prices: prices, into: queue) }
             } catch {
                 readerError.withLock { $0 = error }
             }
@@ -89,33 +134,42 @@ extension SQLiteEventStore {
         var executions: Int64 = 0
         while let chunk = queue.pop() {
             for execution in chunk {
-                let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
-                _ = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: true, previousMetrics: nil)
-                done += Int64(execution.events.count)
+                _ = try projector.update(execution.snapshot, key: execution.key, indexedColumnsChanged: true, previousMetrics: nil)
+                if let contribution = execution.contribution {
+                    contributions?.append((execution.snapshot.executionID, contribution))
+                }
+                done += Int64(execution.events)
                 executions += 1
             }
             progress?(done, total)
         }
         if let error = readerError.withLock({ $0 }) { throw error }
-        return executions
+        return (executions, contributions)
     }
 
-    /// Pushes the log grouped by execution (its clustering order: one sequential scan), in chunks
-    /// of about a thousand events.
-    private static func streamLog(_ db: Database, into queue: BoundedBlockingQueue<[ExecutionEvents]>) throws {
+    private static func fold(_ execution: ExecutionEvents, prices: PriceConfiguration) -> FoldedExecution {
+        let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
+        return FoldedExecution(key: execution.key, snapshot: snapshot, contribution: UsageContribution(snapshot: snapshot, prices: prices),
+                               events: execution.events.count)
+    }
+
+    /// Pushes the log's executions, folded, in chunks of about a thousand events. The log is read
+    /// grouped by execution (its clustering order: one sequential scan); decoding and folding
+    /// happen here, so the writing thread only writes.
+    private static func streamLog(_ db: Database, prices: PriceConfiguration, into queue: BoundedBlockingQueue<[FoldedExecution]>) throws {
         let select = try RawStatement(db, """
             SELECT x.execution_key, x.execution_id, \(StoredEventReader.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             FROM events e JOIN executions x ON x.execution_key = e.execution_key ORDER BY e.execution_key, e.seq
             """)
         defer { select.reset() }
-        var chunk: [ExecutionEvents] = []
+        var chunk: [FoldedExecution] = []
         var chunkEvents = 0
         var current: ExecutionEvents?
         while try select.step() {
             let key = select.int64(0)
             if current?.key != key {
                 if let finished = current {
-                    chunk.append(finished)
+                    chunk.append(fold(finished, prices: prices))
                     if chunkEvents >= 1000 {
                         guard queue.push(chunk) else { return }
                         chunk = []
@@ -128,7 +182,7 @@ extension SQLiteEventStore {
             current?.events.append(try StoredEventReader.decode(select, executionID: executionID, from: 2).event)
             chunkEvents += 1
         }
-        if let finished = current { chunk.append(finished) }
+        if let finished = current { chunk.append(fold(finished, prices: prices)) }
         if !chunk.isEmpty { queue.push(chunk) }
     }
 }
