@@ -48,6 +48,10 @@ import Testing
         try fixture.withDatabase { db in
             try db.execute(sql: "UPDATE executions SET state = 'FAILED' WHERE execution_key = 3")
             try db.execute(sql: "UPDATE daily_usage SET cost_usd = cost_usd + 1")
+            // An indexed column, a metrics payload, and a metrics row of no execution.
+            try db.execute(sql: "UPDATE executions SET team = 'intruder' WHERE execution_key = 5")
+            try db.execute(sql: "UPDATE execution_metrics SET payload = '{}' WHERE execution_key = (SELECT min(execution_key) FROM execution_metrics)")
+            try db.execute(sql: "INSERT INTO execution_metrics (execution_key, payload) VALUES (999999, '{}')")
         }
         let dry = try fixture.store.replay(dryRun: true)
         #expect(!dry.identical)
@@ -56,6 +60,9 @@ import Testing
         #expect(try !fixture.store.replay(dryRun: true).identical)  // the dry run rolled back
         let repair = try fixture.store.replay()
         #expect(!repair.identical && repair.digestAfter == clean.digestAfter)
+        // The team index was rewritten with the row: a look-up through it finds the repaired team.
+        let intruders = try fixture.withDatabase { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM executions INDEXED BY executions_by_team WHERE team = 'intruder'") }
+        #expect(intruders == 0)
         #expect(try fixture.store.replay().identical)
     }
 

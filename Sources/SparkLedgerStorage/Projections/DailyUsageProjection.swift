@@ -105,9 +105,22 @@ struct DailyUsageProjection {
     /// without reading the table back.
     func rebuild(from contributions: [IdentifiedContribution]) throws {
         try db.execute(sql: "DELETE FROM daily_usage")
+        // Each row needs only its own executions in id order: group, then sort each small group
+        // by position (sorting all the contributions themselves moved and retained ~150-byte
+        // values at every step: 0.34 s for 89,000).
+        var groups: [DailyUsageKey: [Int]] = [:]
+        for position in contributions.indices {
+            groups[contributions[position].contribution.key, default: []].append(position)
+        }
+        let ids = contributions.map(\.executionID)
         var rows: [DailyUsageKey: DailyUsage] = [:]
-        for (_, contribution) in contributions.sorted(by: { UTF8Order.precedes($0.executionID, $1.executionID) }) {
-            rows[contribution.key, default: DailyUsage(key: contribution.key)].add(contribution)
+        rows.reserveCapacity(groups.count)
+        for (key, positions) in groups {
+            var row = DailyUsage(key: key)
+            for position in positions.sorted(by: { UTF8Order.precedes(ids[$0], ids[$1]) }) {
+                row.add(contributions[position].contribution)
+            }
+            rows[key] = row
         }
         try write(rows)
     }

@@ -40,7 +40,9 @@ extension SQLiteEventStore {
                         }
                         defer { _ = try? before() }  // never leave it running behind an error
                         let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
-                        try db.execute(sql: "DELETE FROM execution_metrics")
+                        // Metrics rows are rewritten only where they differ (below); rows of no
+                        // execution cannot come from the log.
+                        try db.execute(sql: "DELETE FROM execution_metrics WHERE execution_key NOT IN (SELECT execution_key FROM executions)")
                         let rewritten = try rewriteSnapshots(db, prices: prices, total: total, progress: progress)
                         let executions = rewritten.executions
                         if let contributions = rewritten.contributions {
@@ -91,11 +93,24 @@ extension SQLiteEventStore {
         var events: [ExecutionEvent]
     }
 
+    /// What is stored of an execution that decides how its rewrite is written.
+    private struct StoredColumns {
+        var jobPath: String?
+        var team: String?
+        var submitTime: Int64?
+        var endTime: Int64?
+        var metricsJSON: String?
+    }
+
     /// One execution folded from its events by the reader thread, for this thread to write.
     private struct FoldedExecution: Sendable {
         var key: Int64
         var snapshot: ExecutionSnapshot
         var contribution: UsageContribution?
+        /// A column of an index differs from the stored row: only then are the indexes touched.
+        var indexedColumnsChanged: Bool
+        /// The stored metrics payload: rewritten only when it differs.
+        var storedMetricsJSON: String?
         var events: Int
     }
 
@@ -134,7 +149,8 @@ extension SQLiteEventStore {
         var executions: Int64 = 0
         while let chunk = queue.pop() {
             for execution in chunk {
-                _ = try projector.update(execution.snapshot, key: execution.key, indexedColumnsChanged: true, previousMetrics: nil)
+                _ = try projector.update(execution.snapshot, key: execution.key, indexedColumnsChanged: execution.indexedColumnsChanged,
+                                         previousMetrics: execution.storedMetricsJSON)
                 if let contribution = execution.contribution {
                     contributions?.append((execution.snapshot.executionID, contribution))
                 }
@@ -147,42 +163,62 @@ extension SQLiteEventStore {
         return (executions, contributions)
     }
 
-    private static func fold(_ execution: ExecutionEvents, prices: PriceConfiguration) -> FoldedExecution {
+    private static func fold(_ execution: ExecutionEvents, stored: StoredColumns, prices: PriceConfiguration) -> FoldedExecution {
         let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
+        let indexedColumnsChanged = stored.jobPath != snapshot.jobPath || stored.team != snapshot.team
+            || stored.submitTime != snapshot.submitTime || stored.endTime != snapshot.endTime
         return FoldedExecution(key: execution.key, snapshot: snapshot, contribution: UsageContribution(snapshot: snapshot, prices: prices),
+                               indexedColumnsChanged: indexedColumnsChanged, storedMetricsJSON: stored.metricsJSON,
                                events: execution.events.count)
     }
 
-    /// Pushes the log's executions, folded, in chunks of about a thousand events. The log is read
-    /// grouped by execution (its clustering order: one sequential scan); decoding and folding
-    /// happen here, so the writing thread only writes.
+    /// Pushes the log's executions, folded, in chunks of about a thousand events. Two scans
+    /// move in step, both in execution-key order: the log (its clustering order: one sequential
+    /// pass) and the executions with their stored metrics, read once each for the id and what
+    /// the writer compares against. Decoding and folding happen here, so the writing thread only
+    /// writes.
     private static func streamLog(_ db: Database, prices: PriceConfiguration, into queue: BoundedBlockingQueue<[FoldedExecution]>) throws {
-        let select = try RawStatement(db, """
-            SELECT x.execution_key, x.execution_id, \(StoredEventReader.columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM events e JOIN executions x ON x.execution_key = e.execution_key ORDER BY e.execution_key, e.seq
+        let events = try RawStatement(db, "SELECT execution_key, \(StoredEventReader.columns) FROM events ORDER BY execution_key, seq")
+        defer { events.reset() }
+        let stored = try RawStatement(db, """
+            SELECT x.execution_key, x.execution_id, x.job_path, x.team, x.submit_time, x.end_time, m.payload
+            FROM executions x LEFT JOIN execution_metrics m ON m.execution_key = x.execution_key ORDER BY x.execution_key
             """)
-        defer { select.reset() }
+        defer { stored.reset() }
+        var storedKey: Int64 = .min
         var chunk: [FoldedExecution] = []
         var chunkEvents = 0
         var current: ExecutionEvents?
-        while try select.step() {
-            let key = select.int64(0)
+        var currentStored: StoredColumns?
+        while try events.step() {
+            let key = events.int64(0)
             if current?.key != key {
-                if let finished = current {
-                    chunk.append(fold(finished, prices: prices))
+                if let finished = current, let old = currentStored {
+                    chunk.append(fold(finished, stored: old, prices: prices))
                     if chunkEvents >= 1000 {
                         guard queue.push(chunk) else { return }
                         chunk = []
                         chunkEvents = 0
                     }
                 }
-                current = ExecutionEvents(key: key, executionID: select.string(1), events: [])
+                // The execution row of this key (rows without events are not rewritten; events
+                // without a row are not replayed, as an inner join would have it).
+                while storedKey < key, try stored.step() { storedKey = stored.int64(0) }
+                if storedKey == key {
+                    currentStored = StoredColumns(
+                        jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
+                        endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6))
+                    current = ExecutionEvents(key: key, executionID: stored.string(1), events: [])
+                } else {
+                    currentStored = nil
+                    current = ExecutionEvents(key: key, executionID: "", events: [])
+                }
             }
-            let executionID = current?.executionID ?? ""
-            current?.events.append(try StoredEventReader.decode(select, executionID: executionID, from: 2).event)
+            guard currentStored != nil, let executionID = current?.executionID else { continue }
+            current?.events.append(try StoredEventReader.decode(events, executionID: executionID, from: 1).event)
             chunkEvents += 1
         }
-        if let finished = current { chunk.append(fold(finished, prices: prices)) }
+        if let finished = current, let old = currentStored { chunk.append(fold(finished, stored: old, prices: prices)) }
         if !chunk.isEmpty { queue.push(chunk) }
     }
 }
