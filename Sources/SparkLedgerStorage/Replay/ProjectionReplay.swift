@@ -39,7 +39,9 @@ extension SQLiteEventStore {
                             try pool.read { try ProjectionDigest.compute($0) }
                         }
                         defer { _ = try? before() }  // never leave it running behind an error
-                        let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0
+                        // Every event has one row in event_ids or event_id_collisions: counting those
+                        // reads a few MB instead of the whole log.
+                        let total = try Int64.fetchOne(db, sql: "SELECT (SELECT count(*) FROM event_ids) + (SELECT count(*) FROM event_id_collisions)") ?? 0
                         // Metrics rows are rewritten only where they differ (below); rows of no
                         // execution cannot come from the log.
                         try db.execute(sql: "DELETE FROM execution_metrics WHERE execution_key NOT IN (SELECT execution_key FROM executions)")
@@ -86,15 +88,8 @@ extension SQLiteEventStore {
         }
     }
 
-    /// One execution's events, decoded by the reader thread.
-    private struct ExecutionEvents {
-        var key: Int64
-        var executionID: String
-        var events: [ExecutionEvent]
-    }
-
     /// What is stored of an execution that decides how its rewrite is written.
-    private struct StoredColumns {
+    private struct StoredColumns: Sendable {
         var jobPath: String?
         var team: String?
         var submitTime: Int64?
@@ -102,18 +97,13 @@ extension SQLiteEventStore {
         var metricsJSON: String?
     }
 
-    /// One execution folded from its events by the reader thread, for this thread to write.
-    private struct FoldedExecution: Sendable {
+    /// One execution's events, decoded by the reader thread, with what is stored of it.
+    private struct ReplayedExecution: Sendable {
         var key: Int64
-        var snapshot: ExecutionSnapshot
-        var contribution: UsageContribution?
-        /// A column of an index differs from the stored row: only then are the indexes touched.
-        var indexedColumnsChanged: Bool
-        /// The stored metrics payload: rewritten only when it differs.
-        var storedMetricsJSON: String?
-        var events: Int
+        var executionID: String
+        var events: [ExecutionEvent]
+        var stored: StoredColumns
     }
-
 
     /// Rewrites every snapshot from the log; returns how many, and each one's usage contribution
     /// by execution id unless there are more than `StoreConfiguration.replayUsageInMemoryLimit`.
@@ -123,7 +113,7 @@ extension SQLiteEventStore {
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0
         var contributions: [DailyUsageProjection.IdentifiedContribution]? = stored <= configuration.replayUsageInMemoryLimit ? [] : nil
         contributions?.reserveCapacity(stored)
-        let queue = BoundedBlockingQueue<[FoldedExecution]>(capacity: 8)
+        let queue = BoundedBlockingQueue<[ReplayedExecution]>(capacity: 8)
         let readerError = Mutex<(any Error)?>(nil)
         let readerDone = DispatchSemaphore(value: 0)
         let pool = self.pool
@@ -133,7 +123,7 @@ extension SQLiteEventStore {
                 readerDone.signal()
             }
             do {
-                try pool.read { db in try Self.streamLog(db, prices: prices, into: queue) }
+                try pool.read { db in try Self.streamLog(db, into: queue) }
             } catch {
                 readerError.withLock { $0 = error }
             }
@@ -149,12 +139,17 @@ extension SQLiteEventStore {
         var executions: Int64 = 0
         while let chunk = queue.pop() {
             for execution in chunk {
-                _ = try projector.update(execution.snapshot, key: execution.key, indexedColumnsChanged: execution.indexedColumnsChanged,
-                                         previousMetrics: execution.storedMetricsJSON)
-                if let contribution = execution.contribution {
-                    contributions?.append((execution.snapshot.executionID, contribution))
+                let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
+                let stored = execution.stored
+                // Indexes and metrics rows are rewritten only where they differ from what is stored.
+                let indexedColumnsChanged = stored.jobPath != snapshot.jobPath || stored.team != snapshot.team
+                    || stored.submitTime != snapshot.submitTime || stored.endTime != snapshot.endTime
+                _ = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
+                                         previousMetrics: stored.metricsJSON)
+                if contributions != nil, let contribution = UsageContribution(snapshot: snapshot, prices: prices) {
+                    contributions?.append((execution.executionID, contribution))
                 }
-                done += Int64(execution.events)
+                done += Int64(execution.events.count)
                 executions += 1
             }
             progress?(done, total)
@@ -163,21 +158,12 @@ extension SQLiteEventStore {
         return (executions, contributions)
     }
 
-    private static func fold(_ execution: ExecutionEvents, stored: StoredColumns, prices: PriceConfiguration) -> FoldedExecution {
-        let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
-        let indexedColumnsChanged = stored.jobPath != snapshot.jobPath || stored.team != snapshot.team
-            || stored.submitTime != snapshot.submitTime || stored.endTime != snapshot.endTime
-        return FoldedExecution(key: execution.key, snapshot: snapshot, contribution: UsageContribution(snapshot: snapshot, prices: prices),
-                               indexedColumnsChanged: indexedColumnsChanged, storedMetricsJSON: stored.metricsJSON,
-                               events: execution.events.count)
-    }
-
-    /// Pushes the log's executions, folded, in chunks of about a thousand events. Two scans
+    /// Pushes the log's executions, decoded, in chunks of about a thousand events. Two scans
     /// move in step, both in execution-key order: the log (its clustering order: one sequential
     /// pass) and the executions with their stored metrics, read once each for the id and what
-    /// the writer compares against. Decoding and folding happen here, so the writing thread only
-    /// writes.
-    private static func streamLog(_ db: Database, prices: PriceConfiguration, into queue: BoundedBlockingQueue<[FoldedExecution]>) throws {
+    /// the writer compares against. (Decoding takes this thread as long as folding and writing
+    /// take the other.)
+    private static func streamLog(_ db: Database, into queue: BoundedBlockingQueue<[ReplayedExecution]>) throws {
         let events = try RawStatement(db, "SELECT execution_key, \(StoredEventReader.columns) FROM events ORDER BY execution_key, seq")
         defer { events.reset() }
         let stored = try RawStatement(db, """
@@ -186,39 +172,35 @@ extension SQLiteEventStore {
             """)
         defer { stored.reset() }
         var storedKey: Int64 = .min
-        var chunk: [FoldedExecution] = []
+        var chunk: [ReplayedExecution] = []
         var chunkEvents = 0
-        var current: ExecutionEvents?
-        var currentStored: StoredColumns?
+        var currentKey: Int64?
+        /// nil while reading events of a key with no execution row (not replayed, as an inner
+        /// join would have it; rows without events are not rewritten either).
+        var current: ReplayedExecution?
         while try events.step() {
             let key = events.int64(0)
-            if current?.key != key {
-                if let finished = current, let old = currentStored {
-                    chunk.append(fold(finished, stored: old, prices: prices))
+            if key != currentKey {
+                if let finished = current {
+                    chunk.append(finished)
                     if chunkEvents >= 1000 {
                         guard queue.push(chunk) else { return }
                         chunk = []
                         chunkEvents = 0
                     }
                 }
-                // The execution row of this key (rows without events are not rewritten; events
-                // without a row are not replayed, as an inner join would have it).
+                currentKey = key
                 while storedKey < key, try stored.step() { storedKey = stored.int64(0) }
-                if storedKey == key {
-                    currentStored = StoredColumns(
-                        jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
-                        endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6))
-                    current = ExecutionEvents(key: key, executionID: stored.string(1), events: [])
-                } else {
-                    currentStored = nil
-                    current = ExecutionEvents(key: key, executionID: "", events: [])
-                }
+                current = storedKey != key ? nil : ReplayedExecution(
+                    key: key, executionID: stored.string(1), events: [],
+                    stored: StoredColumns(jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
+                                          endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6)))
             }
-            guard currentStored != nil, let executionID = current?.executionID else { continue }
+            guard let executionID = current?.executionID else { continue }
             current?.events.append(try StoredEventReader.decode(events, executionID: executionID, from: 1).event)
             chunkEvents += 1
         }
-        if let finished = current, let old = currentStored { chunk.append(fold(finished, stored: old, prices: prices)) }
+        if let finished = current { chunk.append(finished) }
         if !chunk.isEmpty { queue.push(chunk) }
     }
 }
