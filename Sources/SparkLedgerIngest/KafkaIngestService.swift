@@ -54,9 +54,11 @@ public final class KafkaIngestService: Service, Sendable {
     /// The next offset to apply of each partition, as far as this member knows it: where it
     /// started a partition (stored offsets) and where its last batch ended.
     private let positions = PartitionPositions()
-    /// The store writer: one batch's transaction at a time, in order.
+    /// The store writer: one transaction at a time, in order.
     private let writer = DispatchQueue(label: "sparkledger.store-writer")
-    /// Entered while a batch's transaction is queued or running: a rebalance waits for it before
+    /// Decoded batches waiting for the writer (at most one).
+    private let handoff = WriterHandoff()
+    /// Entered while a transaction is queued or running: a rebalance waits for it before
     /// reading the stored offsets, so a partition handed back never starts behind its last batch.
     private let appending = DispatchGroup()
 
@@ -103,12 +105,15 @@ public final class KafkaIngestService: Service, Sendable {
         await consumer.close()
     }
 
-    /// Polls and decodes the next batch while the writer commits the previous one: at most one
-    /// batch waits for the writer, and transactions commit in poll order, each with its offsets.
+    /// Polls and decodes the next batch while the writer applies the previous one: at most one
+    /// decoded batch waits for the writer, which takes it into its open transaction (see
+    /// `WriterHandoff`); transactions commit in poll order, each with its offsets.
     private func consume(_ consumer: AsyncKafkaConsumer) async throws {
         let trouble = BrokerTroubleLog(status: status, log: log)
         var lastReadiness: KafkaIngestStatus.Snapshot.NotReady? = .starting
         var lastProbe = ContinuousClock.now
+        /// The last writer started; each waits for the one before, so transactions apply in
+        /// poll order.
         var inFlight: Task<Void, any Error>?
         let batches = consumer.batches(maxRecords: configuration.batchRecords, timeoutMilliseconds: configuration.batchMilliseconds,
                                        stop: stopRequest, onTransientError: { trouble.report($0) })
@@ -142,41 +147,88 @@ public final class KafkaIngestService: Service, Sendable {
                 await updateLag(consumer, batch.assignment)
                 continue
             }
+            // One decoded batch waits at most: decode this one once the writer took the last.
+            while handoff.hasWaiting {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            if handoff.hasFailed {
+                try await inFlight?.value  // throws the writer's error
+            }
             let (items, next, keyMismatches) = decode(owned)
-            try await inFlight?.value
-            appending.enter()
-            inFlight = Task {
-                try await self.write(IngestBatch(items: items, checkpoints: next.map {
+            let decoded = WriterHandoff.Batch(
+                ingest: IngestBatch(items: items, checkpoints: next.map {
                     IngestCheckpoint(source: IngestCheckpoint.kafkaSource(topic: $0.key.topic, partition: $0.key.partition), position: $0.value)
-                }), next: next, records: owned.count, keyMismatches: keyMismatches, received: received, consumer: consumer,
-                                     assignment: batch.assignment)
+                }),
+                receipt: WriterHandoff.Receipt(next: next, records: owned.count, keyMismatches: keyMismatches, received: received,
+                                               assignment: batch.assignment))
+            if handoff.offer(decoded) == .startWriter {
+                // The previous writer is past its last batch (committing, or telling Kafka): the
+                // new one starts after it, while this loop polls on.
+                appending.enter()
+                inFlight = Task { [previous = inFlight] in
+                    do {
+                        try await previous?.value
+                    } catch {
+                        self.handoff.writerFailed()
+                        self.appending.leave()
+                        throw error
+                    }
+                    let stored = try await self.apply(startingWith: decoded)
+                    await self.report(stored, consumer: consumer)
+                }
             }
         }
         try await inFlight?.value
     }
 
-    /// Commits one batch (events, projections and next offsets in one transaction), then tells
-    /// Kafka the offsets and updates the status.
-    private func write(_ ingest: IngestBatch, next: [KafkaPartition: Int64], records: Int, keyMismatches: Int,
-                       received: ContinuousClock.Instant, consumer: AsyncKafkaConsumer, assignment: Set<KafkaPartition>) async throws {
+    /// What a writer applied: its batches, without their records (freed once stored).
+    struct StoredBatches: Sendable {
+        var receipts: [WriterHandoff.Receipt]
+        var outcome: AppendOutcome
+    }
+
+    /// Applies `first` and every batch handed over meanwhile: events, projections and next
+    /// offsets, each transaction all or nothing. Leaves `appending` either way.
+    private func apply(startingWith first: WriterHandoff.Batch) async throws -> StoredBatches {
         let store = self.store
-        let outcome: AppendOutcome
+        let handoff = self.handoff
         do {
-            outcome = try await writer.performBlocking { try store.append(ingest) }
+            let stored = try await writer.performBlocking {
+                var receipts: [WriterHandoff.Receipt] = []
+                var total = AppendOutcome()
+                try store.appendStream(next: {
+                    guard let batch = receipts.isEmpty ? first : handoff.takeNext() else { return nil }
+                    receipts.append(batch.receipt)
+                    return batch.ingest
+                }, appended: { total.add($0) })
+                return StoredBatches(receipts: receipts, outcome: total)
+            }
             appending.leave()
+            return stored
         } catch {
+            handoff.writerFailed()
             appending.leave()
             throw error
         }
-        configuration.metrics.recordProjectionDelay(ContinuousClock.now - received)
+    }
+
+    /// After a commit: tells Kafka the offsets (for lag tooling) and updates metrics and status.
+    private func report(_ stored: StoredBatches, consumer: AsyncKafkaConsumer) async {
+        let written = stored.receipts
+        let outcome = stored.outcome
+        var next: [KafkaPartition: Int64] = [:]
+        for batch in written {
+            configuration.metrics.recordProjectionDelay(ContinuousClock.now - batch.received)
+            next.merge(batch.next) { max($0, $1) }
+        }
         configuration.metrics.record(outcome)
         await consumer.commit(next)
         positions.merge(next)
-        await updateLag(consumer, assignment)
+        if let assignment = written.last?.assignment { await updateLag(consumer, assignment) }
         status.update {
-            $0.totals.records += records
-            $0.totals.batches += 1
-            $0.totals.keyMismatches += keyMismatches
+            $0.totals.records += written.reduce(0) { $0 + $1.records }
+            $0.totals.batches += written.count
+            $0.totals.keyMismatches += written.reduce(0) { $0 + $1.keyMismatches }
             $0.totals.outcome.add(outcome)
         }
         progress(status.snapshot.totals)

@@ -1,0 +1,82 @@
+import SparkLedgerKafka
+import SparkLedgerStorage
+import Synchronization
+
+/// Decoded Kafka batches on their way to the store writer. While the writer has a transaction
+/// open, one decoded batch may wait here and the writer takes it into the same transaction, so a
+/// backlog is applied in transactions of several batches (fewer rewrites of the snapshots an
+/// execution's events touch) without more than one batch waiting in memory.
+///
+/// The writer only ever takes what is already waiting, never waits for more: a rebalance that
+/// waits for the writer cannot wait on the poll it interrupts.
+final class WriterHandoff: Sendable {
+    /// A decoded batch, and what the consumer needs once it is committed.
+    struct Batch: Sendable {
+        var ingest: IngestBatch
+        var receipt: Receipt
+    }
+
+    /// What the consumer needs of a batch once it is committed.
+    struct Receipt: Sendable {
+        var next: [KafkaPartition: Int64]
+        var records: Int
+        var keyMismatches: Int
+        var received: ContinuousClock.Instant
+        var assignment: Set<KafkaPartition>
+    }
+
+    enum Offer: Equatable {
+        /// A writer is running and will take the batch into its transaction.
+        case queued
+        /// No writer is running: the caller starts one with the batch.
+        case startWriter
+    }
+
+    private struct State {
+        var writing = false
+        var waiting: Batch?
+        var failed = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Whether a batch is waiting for the running writer (the consumer decodes the next one only
+    /// once it has been taken).
+    var hasWaiting: Bool { state.withLock { $0.waiting != nil } }
+
+    /// A writer failed: the consumer stops (with the writer's error) instead of polling on.
+    var hasFailed: Bool { state.withLock { $0.failed } }
+
+    /// Hands a batch over: to the running writer, or back to the caller to start one. Call only
+    /// when `hasWaiting` is false.
+    func offer(_ batch: Batch) -> Offer {
+        state.withLock { state in
+            precondition(state.waiting == nil, "a batch is already waiting for the writer")
+            if state.writing {
+                state.waiting = batch
+                return .queued
+            }
+            state.writing = true
+            return .startWriter
+        }
+    }
+
+    /// The writer's next batch for its open transaction, or nil: then the writer is done taking
+    /// batches (it commits) and the next offer starts a new one.
+    func takeNext() -> Batch? {
+        state.withLock { state in
+            if let batch = state.waiting {
+                state.waiting = nil
+                return batch
+            }
+            state.writing = false
+            return nil
+        }
+    }
+
+    /// The writer failed: nothing is running any more, and a waiting batch is dropped (its
+    /// transaction never happened; the consumer stops with the writer's error).
+    func writerFailed() {
+        state.withLock { $0 = State(failed: true) }
+    }
+}
