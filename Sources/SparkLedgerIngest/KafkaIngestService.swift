@@ -10,7 +10,8 @@ public struct KafkaIngestConfiguration: Sendable {
     public var client: KafkaClientConfiguration
     public var topic: String
     public var group: String
-    /// A batch (one transaction) ends after this many records or this long, whichever comes first.
+    /// A batch ends after this many records or this long, whichever comes first. Each commits with
+    /// its offsets, in a transaction of its own or, under a backlog, with the batch after it.
     public var batchRecords: Int
     public var batchMilliseconds: Int
     /// While the brokers are unreachable, how often to ask whether they are back.
@@ -37,7 +38,8 @@ public struct KafkaIngestConfiguration: Sendable {
 }
 
 /// Consumes ExecutionEvents from Kafka into the store with exactly-once effect, as a Service:
-/// each batch's events, projections and next offsets commit in one database transaction; on
+/// each batch's events, projections and next offsets commit in one database transaction (which
+/// may hold the next batch too, when it was decoded while the writer worked); on
 /// assignment the consumer starts from the offsets stored there; records below a stored offset
 /// are skipped. Offsets are committed to Kafka after the transaction too, for lag tooling.
 ///

@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
             --brokers it also joins the consumer group and, for each batch (up to
             --batch-records records or --batch-ms milliseconds), appends the events,
             updates the projections and stores the consumed offsets in one database
-            transaction. A newly assigned partition starts from the offset stored in the
+            transaction (under a backlog, with the batch decoded meanwhile). A newly assigned partition starts from the offset stored in the
             database, else the group's committed offset, else the earliest: a crash at any
             moment neither loses nor applies an event twice. Offsets are also committed to
             Kafka after each transaction, for lag tooling. Bad messages go to the
