@@ -190,7 +190,10 @@ extension SQLiteEventStore {
                     }
                 }
                 currentKey = key
-                while storedKey < key, try stored.step() { storedKey = stored.int64(0) }
+                // (Once the executions run out, never step again: SQLite would restart the scan.)
+                while storedKey < key, storedKey != .max {
+                    storedKey = try stored.step() ? stored.int64(0) : .max
+                }
                 current = storedKey != key ? nil : ReplayedExecution(
                     key: key, executionID: stored.string(1), events: [],
                     stored: StoredColumns(jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
