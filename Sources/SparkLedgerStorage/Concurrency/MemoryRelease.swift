@@ -4,7 +4,9 @@ import Glibc
 ///
 /// glibc keeps freed memory for reuse, per thread arena; after a transaction the ingest threads
 /// have freed tens of megabytes that would otherwise stay resident. `malloc_trim` is not in Swift's
-/// Glibc module, so it is looked up once by name.
+/// Glibc module, so it is looked up once by name. In the `sparkledger` executable mimalloc
+/// replaces glibc's malloc and returns freed memory on its own; this then finds glibc's arenas
+/// empty (test binaries keep glibc's malloc).
 enum MemoryRelease {
     private typealias Trim = @convention(c) (Int) -> Int32
 
