@@ -12,28 +12,28 @@ public struct FoldKey: Sendable, Hashable, Comparable {
     }
 
     public static func < (lhs: FoldKey, rhs: FoldKey) -> Bool {
-        if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
-        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
-        return UTF8Order.precedes(lhs.eventID, rhs.eventID)
+        precedes(lhs.timestamp, lhs.rank, lhs.eventID, rhs.timestamp, rhs.rank, rhs.eventID)
+    }
+
+    /// The fold order on a key's three parts, for callers that hold them without a key (building
+    /// keys, or copying whole events to compare them, costs more than the comparison).
+    public static func precedes(_ leftTimestamp: Int64, _ leftRank: Int, _ leftEventID: String,
+                                _ rightTimestamp: Int64, _ rightRank: Int, _ rightEventID: String) -> Bool {
+        if leftTimestamp != rightTimestamp { return leftTimestamp < rightTimestamp }
+        if leftRank != rightRank { return leftRank < rightRank }
+        return UTF8Order.precedes(leftEventID, rightEventID)
     }
 }
 
 extension ExecutionEvent {
     /// Fold order without building keys (sorting compares often).
     public static func foldOrder(_ lhs: ExecutionEvent, _ rhs: ExecutionEvent) -> Bool {
-        if lhs.timestamp != rhs.timestamp { return lhs.timestamp < rhs.timestamp }
-        let left = lhs.type.foldRank
-        let right = rhs.type.foldRank
-        if left != right { return left < right }
-        return UTF8Order.precedes(lhs.eventID, rhs.eventID)
+        FoldKey.precedes(lhs.timestamp, lhs.type.foldRank, lhs.eventID, rhs.timestamp, rhs.type.foldRank, rhs.eventID)
     }
 
     /// Whether this event sorts after `key`.
     public func sortsAfter(_ key: FoldKey) -> Bool {
-        if timestamp != key.timestamp { return timestamp > key.timestamp }
-        let rank = type.foldRank
-        if rank != key.rank { return rank > key.rank }
-        return UTF8Order.precedes(key.eventID, eventID)
+        FoldKey.precedes(key.timestamp, key.rank, key.eventID, timestamp, type.foldRank, eventID)
     }
 }
 

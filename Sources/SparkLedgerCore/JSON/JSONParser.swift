@@ -35,12 +35,27 @@ public struct JSONParser {
         try parse(buffer: buffer, omitting: [])
     }
 
-    /// Parses, leaving out of every object the members named `omitted` (written without
+    /// Member names to leave out of every object, prepared once for the many lines a reader
+    /// parses with them.
+    public struct OmittedMembers: Sendable, ExpressibleByArrayLiteral {
+        /// Each name with its quotes, as it appears in JSON written without escapes.
+        let quotedKeys: [[UInt8]]
+
+        public init(_ names: [String]) {
+            quotedKeys = names.map { Array("\"\($0)\"".utf8) }
+        }
+
+        public init(arrayLiteral names: String...) {
+            self.init(names)
+        }
+    }
+
+    /// Parses, leaving out of every object the members named in `omitted` (written without
     /// escapes). Their values are skipped by a structural scan, not parsed: a reader with no use
     /// for a large member does not pay for it, and does not see its errors.
-    public static func parse(buffer: UnsafeBufferPointer<UInt8>, omitting omitted: [String]) throws(JSONParseError) -> JSONValue {
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, omitting omitted: OmittedMembers) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(buffer)
-        parser.omittedKeys = omitted.map { Array("\"\($0)\"".utf8) }
+        parser.omittedKeys = omitted.quotedKeys
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()

@@ -47,7 +47,7 @@ public struct SparkApplicationEvents: Sendable {
         }
         var executionID = appID
         if let attempt = log.attemptID, !attempt.isEmpty { executionID += "-\(attempt)" }
-        guard executionID.utf8.count <= 128, executionID.utf8.allSatisfy(Self.isIdentifierByte) else {
+        guard Contract.isValidExecutionID(executionID) else {
             throw SparkEventLogError("application id \"\(executionID)\" is not a valid execution_id (1–128 of A-Z a-z 0-9 . _ : -)")
         }
         self.executionID = executionID
@@ -109,16 +109,6 @@ public struct SparkApplicationEvents: Sendable {
             }
             if let code = log.exitCode { terminal.append(.init("exit_code", .int(code))) }
             envelopes.append(envelope("TERMINAL", "terminal", end, terminal))
-        }
-    }
-
-    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
-            return true
-        default:
-            return false
         }
     }
 

@@ -115,7 +115,7 @@ public struct SparkApplicationLog: Sendable {
 
     /// Members of the used events this fold never reads, and large: accumulator updates (well
     /// over half of a task end's bytes), the classpath and system properties of the environment.
-    public static let unusedMembers = ["Accumulables", "Classpath Entries", "System Properties", "Hadoop Properties"]
+    public static let unusedMembers: JSONParser.OmittedMembers = ["Accumulables", "Classpath Entries", "System Properties", "Hadoop Properties"]
 
     private mutating func taskEnd(_ event: JSONObject) {
         guard let info = event.object("Task Info") else { return }

@@ -281,11 +281,7 @@ final class WriteSession {
     /// `ExecutionEvent.foldOrder` read field by field through the references (passing
     /// `input.event` whole would copy every event at each comparison).
     private static func foldOrder(_ a: ValidatedInput, _ b: ValidatedInput) -> Bool {
-        if a.event.timestamp != b.event.timestamp { return a.event.timestamp < b.event.timestamp }
-        let left = a.event.type.foldRank
-        let right = b.event.type.foldRank
-        if left != right { return left < right }
-        return UTF8Order.precedes(a.event.eventID, b.event.eventID)
+        FoldKey.precedes(a.event.timestamp, a.event.type.foldRank, a.event.eventID, b.event.timestamp, b.event.type.foldRank, b.event.eventID)
     }
 
     private func quarantine(_ rejected: QuarantinedInput) throws {

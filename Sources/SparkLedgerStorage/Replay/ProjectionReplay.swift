@@ -114,25 +114,14 @@ extension SQLiteEventStore {
         var contributions: [DailyUsageProjection.IdentifiedContribution]? = stored <= configuration.replayUsageInMemoryLimit ? [] : nil
         contributions?.reserveCapacity(stored)
         let queue = BoundedBlockingQueue<[ReplayedExecution]>(capacity: 8)
-        let readerError = Mutex<(any Error)?>(nil)
-        let readerDone = DispatchSemaphore(value: 0)
         let pool = self.pool
-        let reader = Thread {
-            defer {
-                queue.close()
-                readerDone.signal()
-            }
-            do {
-                try pool.read { db in try Self.streamLog(db, into: queue) }
-            } catch {
-                readerError.withLock { $0 = error }
-            }
+        let reader = Self.inBackground(named: "sparkledger-replay-reader") {
+            defer { queue.close() }
+            try pool.read { db in try Self.streamLog(db, into: queue) }
         }
-        reader.name = "sparkledger-replay-reader"
-        reader.start()
         defer {
             queue.close()  // unblocks the reader if we stop early
-            readerDone.wait()
+            _ = try? reader()
         }
         let projector = try ExecutionProjector(db: db, prices: prices)
         var done: Int64 = 0
@@ -154,7 +143,7 @@ extension SQLiteEventStore {
             }
             progress?(done, total)
         }
-        if let error = readerError.withLock({ $0 }) { throw error }
+        try reader()  // the reader's error, if it had one
         return (executions, contributions)
     }
 
