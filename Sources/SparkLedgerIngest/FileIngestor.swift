@@ -11,7 +11,10 @@ public struct FileIngestConfiguration: Sendable {
     /// event-id index. A transaction also ends after `transactionSeconds`.
     public var transactionRecords: Int
     public var transactionSeconds: Double
-    /// Parsed batches waiting for the writer.
+    /// Parsed batches waiting for the writer (each about 15 MB at 10,000 records). Four let the
+    /// parser keep working while the writer finishes a transaction, which it does alone; with
+    /// two, the writer then waited on the parser at the start of every transaction (0.6 s of a
+    /// 1M-event ingest).
     public var queueDepth: Int
     public var validator: EventValidator
     /// Skip the lines an earlier, interrupted ingest of the same unchanged file committed.
@@ -22,7 +25,7 @@ public struct FileIngestConfiguration: Sendable {
     public var metrics: IngestMetrics
 
     public init(batchSize: Int = 10_000, transactionRecords: Int = 100_000, transactionSeconds: Double = 2,
-                queueDepth: Int = 2, validator: EventValidator = EventValidator(), resume: Bool = true,
+                queueDepth: Int = 4, validator: EventValidator = EventValidator(), resume: Bool = true,
                 clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock,
                 metrics: IngestMetrics = IngestMetrics(input: "file")) {
         self.batchSize = batchSize

@@ -107,9 +107,9 @@ public final class KafkaIngestService: Service, Sendable {
         await consumer.close()
     }
 
-    /// Polls and decodes the next batch while the writer applies the previous one: at most one
-    /// decoded batch waits for the writer, which takes it into its open transaction (see
-    /// `WriterHandoff`); transactions commit in poll order, each with its offsets.
+    /// Polls and decodes the next batches while the writer applies the previous one: up to
+    /// `WriterHandoff.capacity` decoded batches wait for the writer, which takes them into its
+    /// open transaction; transactions commit in poll order, each with its offsets.
     private func consume(_ consumer: AsyncKafkaConsumer) async throws {
         let trouble = BrokerTroubleLog(status: status, log: log)
         var lastReadiness: KafkaIngestStatus.Snapshot.NotReady? = .starting
@@ -149,8 +149,8 @@ public final class KafkaIngestService: Service, Sendable {
                 await updateLag(consumer, batch.assignment)
                 continue
             }
-            // One decoded batch waits at most: decode this one once the writer took the last.
-            while handoff.hasWaiting {
+            // A bounded number of decoded batches wait: decode this one once there is room.
+            while handoff.isFull {
                 try await Task.sleep(for: .milliseconds(2))
             }
             if handoff.hasFailed {

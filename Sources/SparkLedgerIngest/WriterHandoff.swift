@@ -3,9 +3,10 @@ import SparkLedgerStorage
 import Synchronization
 
 /// Decoded Kafka batches on their way to the store writer. While the writer has a transaction
-/// open, one decoded batch may wait here and the writer takes it into the same transaction, so a
-/// backlog is applied in transactions of several batches (fewer rewrites of the snapshots an
-/// execution's events touch) without more than one batch waiting in memory.
+/// open, up to `capacity` decoded batches may wait here and the writer takes them into the same
+/// transaction, so a backlog is applied in transactions of several batches (fewer rewrites of the
+/// snapshots an execution's events touch) with a bounded number of batches in memory. Two let the
+/// consumer keep decoding while the writer finishes a transaction, which it does alone.
 ///
 /// The writer only ever takes what is already waiting, never waits for more: a rebalance that
 /// waits for the writer cannot wait on the poll it interrupts.
@@ -34,26 +35,33 @@ final class WriterHandoff: Sendable {
 
     private struct State {
         var writing = false
-        var waiting: Batch?
+        /// In the order offered.
+        var waiting: [Batch] = []
         var failed = false
     }
 
     private let state = Mutex(State())
+    let capacity: Int
 
-    /// Whether a batch is waiting for the running writer (the consumer decodes the next one only
-    /// once it has been taken).
-    var hasWaiting: Bool { state.withLock { $0.waiting != nil } }
+    init(capacity: Int = 2) {
+        precondition(capacity >= 1, "a handoff holds at least one batch")
+        self.capacity = capacity
+    }
+
+    /// Whether `capacity` batches wait for the running writer (the consumer decodes the next one
+    /// only once the writer has taken one).
+    var isFull: Bool { state.withLock { $0.waiting.count >= capacity } }
 
     /// A writer failed: the consumer stops (with the writer's error) instead of polling on.
     var hasFailed: Bool { state.withLock { $0.failed } }
 
     /// Hands a batch over: to the running writer, or back to the caller to start one. Call only
-    /// when `hasWaiting` is false.
+    /// when `isFull` is false.
     func offer(_ batch: Batch) -> Offer {
         state.withLock { state in
-            precondition(state.waiting == nil, "a batch is already waiting for the writer")
+            precondition(state.waiting.count < capacity, "\(capacity) batches already wait for the writer")
             if state.writing {
-                state.waiting = batch
+                state.waiting.append(batch)
                 return .queued
             }
             state.writing = true
@@ -65,16 +73,15 @@ final class WriterHandoff: Sendable {
     /// batches (it commits) and the next offer starts a new one.
     func takeNext() -> Batch? {
         state.withLock { state in
-            if let batch = state.waiting {
-                state.waiting = nil
-                return batch
+            if !state.waiting.isEmpty {
+                return state.waiting.removeFirst()
             }
             state.writing = false
             return nil
         }
     }
 
-    /// The writer failed: nothing is running any more, and a waiting batch is dropped (its
+    /// The writer failed: nothing is running any more, and the waiting batches are dropped (its
     /// transaction never happened; the consumer stops with the writer's error).
     func writerFailed() {
         state.withLock { $0 = State(failed: true) }

@@ -129,11 +129,12 @@ public final class SQLiteEventStore: Sendable {
                                 // second `serve` on the same file) since ours voids the cache.
                                 if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
                                 if !state.knownHashesLoaded {
-                                    state.knownHashes = try KnownEventHashes.load(db)
+                                    state.knownEventIDs = try KnownHashes.eventIDs(db)
+                                    state.knownExecutionIDs = try KnownHashes.executionIDs(db)
                                     state.knownHashesLoaded = true
                                 }
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, cache: state,
-                                                               expectedRecords: min(transactionRecords, 1 << 15))
+                                                               expectedRecords: min(transactionRecords, 1 << 17))
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {
                                     guard let batch = try next() else {
@@ -159,11 +160,18 @@ public final class SQLiteEventStore: Sendable {
                         // from different arenas).
                         MemoryRelease.releaseFreedMemory()
                         committed(session?.records ?? 0)
-                        state.remember(session?.takeWritten() ?? [])
-                        state.knownHashes?.merge(session?.addedHashes ?? [])
-                        if let known = state.knownHashes, known.count > KnownEventHashes.capacity { state.knownHashes = nil }
+                        let written = session?.takeWritten() ?? []
+                        let addedEventHashes = session?.addedHashes ?? []
+                        let addedExecutionHashes = session?.addedExecutionHashes ?? []
+                        // The session read the cache through a copy that shares its storage:
+                        // changing the cache while that copy lives would copy it whole.
+                        session = nil
+                        state.remember(written)
+                        state.knownEventIDs?.merge(addedEventHashes)
+                        if let known = state.knownEventIDs, known.count > KnownHashes.capacity { state.knownEventIDs = nil }
+                        state.knownExecutionIDs?.merge(addedExecutionHashes)
+                        if let known = state.knownExecutionIDs, known.count > KnownHashes.capacity { state.knownExecutionIDs = nil }
                         state.dataVersion = try db.dataVersion()
-                        state.trimToCapacity()
                     }
                 }
             }

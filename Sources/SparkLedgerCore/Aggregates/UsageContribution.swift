@@ -71,7 +71,7 @@ public struct UsageContribution: Sendable, Equatable {
     }
 
     /// Nil for executions with no SUBMIT: they have no submit day and stay out of the aggregates.
-    public init?(snapshot: ExecutionSnapshot, prices: PriceConfiguration) {
+    public init?(snapshot: borrowing ExecutionSnapshot, prices: PriceConfiguration) {
         guard snapshot.hasSubmit, let submitTime = snapshot.submitTime, let team = snapshot.team,
               let jobPath = snapshot.jobPath else { return nil }
         let key = DailyUsageKey(

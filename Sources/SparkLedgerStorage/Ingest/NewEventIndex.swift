@@ -1,6 +1,6 @@
 /// The events a write session appended, by event-id hash: an open-addressing table with linear
 /// probing. The hashes are already uniform 64-bit values, so their low bits are the slot — no
-/// rehashing as `Dictionary` does with every key — and the table is laid out in three flat arrays.
+/// rehashing as `Dictionary` does with every key — and each slot holds the whole entry.
 struct NewEventIndex {
     struct Entry {
         var hash: Int64
@@ -8,22 +8,19 @@ struct NewEventIndex {
         var seq: Int64
     }
 
-    private var hashes: [Int64]
-    private var keys: [Int64]
-    private var seqs: [Int64]
-    /// `hashes` uses 0 for an empty slot; an event whose hash is 0 is kept here instead.
+    /// One entry a slot, so that a probe touches one cache line; a hash of 0 marks an empty slot.
+    private var slots: [Entry]
+    /// An event whose hash is 0 is kept here instead.
     private var zero: (key: Int64, seq: Int64)?
     private var mask: Int
     private(set) var count = 0
 
     /// Room for `expected` events before the table first grows.
     init(expected: Int = 0) {
-        var slots = 16
-        while slots < expected * 2 { slots <<= 1 }
-        hashes = Array(repeating: 0, count: slots)
-        keys = Array(repeating: 0, count: slots)
-        seqs = Array(repeating: 0, count: slots)
-        mask = slots - 1
+        var capacity = 16
+        while capacity < expected * 2 { capacity <<= 1 }
+        slots = Array(repeating: Entry(hash: 0, key: 0, seq: 0), count: capacity)
+        mask = capacity - 1
     }
 
     var isEmpty: Bool { count == 0 }
@@ -32,9 +29,9 @@ struct NewEventIndex {
         if hash == 0 { return zero }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let found = hashes[slot]
-            if found == hash { return (keys[slot], seqs[slot]) }
-            if found == 0 { return nil }
+            let found = slots[slot]
+            if found.hash == hash { return (found.key, found.seq) }
+            if found.hash == 0 { return nil }
             slot = (slot + 1) & mask
         }
     }
@@ -46,13 +43,11 @@ struct NewEventIndex {
             zero = (key, seq)
             return
         }
-        if (count + 1) * 2 > hashes.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while hashes[slot] != 0 && hashes[slot] != hash { slot = (slot + 1) & mask }
-        if hashes[slot] == 0 { count += 1 }
-        hashes[slot] = hash
-        keys[slot] = key
-        seqs[slot] = seq
+        while slots[slot].hash != 0 && slots[slot].hash != hash { slot = (slot + 1) & mask }
+        if slots[slot].hash == 0 { count += 1 }
+        slots[slot] = Entry(hash: hash, key: key, seq: seq)
     }
 
     /// Every entry, sorted by hash (the order `event_ids` is written in).
@@ -60,19 +55,19 @@ struct NewEventIndex {
         var entries: [Entry] = []
         entries.reserveCapacity(count)
         if let zero { entries.append(Entry(hash: 0, key: zero.key, seq: zero.seq)) }
-        for slot in hashes.indices where hashes[slot] != 0 {
-            entries.append(Entry(hash: hashes[slot], key: keys[slot], seq: seqs[slot]))
+        for entry in slots where entry.hash != 0 {
+            entries.append(entry)
         }
         entries.sort { $0.hash < $1.hash }
         return entries
     }
 
     private mutating func grow() {
-        var larger = NewEventIndex(expected: hashes.count)
+        var larger = NewEventIndex(expected: slots.count)
         larger.zero = zero
         larger.count = zero == nil ? 0 : 1
-        for slot in hashes.indices where hashes[slot] != 0 {
-            larger.insert(hashes[slot], key: keys[slot], seq: seqs[slot])
+        for entry in slots where entry.hash != 0 {
+            larger.insert(entry.hash, key: entry.key, seq: entry.seq)
         }
         self = larger
     }

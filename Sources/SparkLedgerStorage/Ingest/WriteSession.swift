@@ -41,6 +41,13 @@ final class WriteSession {
             self.original = original
             self.snapshot = snapshot
         }
+
+        /// The snapshot, moved out; leaves an empty one behind (`finish` is done with it).
+        func takeSnapshot() -> ExecutionSnapshot {
+            var taken = ExecutionSnapshot(executionID: "")
+            swap(&taken, &snapshot)
+            return taken
+        }
     }
 
     private let db: Database
@@ -48,7 +55,8 @@ final class WriteSession {
     private let now: Int64
     private let hash: (String) -> Int64
     private let cache: WriterState
-    private let knownHashes: KnownEventHashes?
+    private let knownEventIDs: KnownHashes?
+    private let knownExecutionIDs: KnownHashes?
     private let statements: SessionStatements
 
     private(set) var nextSeq: Int64 = 1
@@ -69,6 +77,8 @@ final class WriteSession {
     private(set) var records = 0
     /// The hashes `finish` added to `event_ids`, sorted.
     private(set) var addedHashes: [Int64] = []
+    /// The `KnownHashes.executionIDHash` of the executions `finish` added, sorted.
+    private(set) var addedExecutionHashes: [Int64] = []
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState,
@@ -78,7 +88,8 @@ final class WriteSession {
         self.now = now
         self.hash = hash
         self.cache = cache
-        self.knownHashes = cache.knownHashes
+        self.knownEventIDs = cache.knownEventIDs
+        self.knownExecutionIDs = cache.knownExecutionIDs
         newEvents = NewEventIndex(expected: expectedRecords)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
@@ -120,7 +131,7 @@ final class WriteSession {
                     let execution = try stagedExecution(input.event.executionID)
                     let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
                     nextSeq += 1
-                    try insert(input.event, at: location)
+                    try insert(input, at: location)
                     if slotTaken {
                         newCollisions[input.event.eventID] = location
                     } else {
@@ -200,7 +211,7 @@ final class WriteSession {
 
     private func lookupHash(_ eventHash: Int64) throws -> EventLocation? {
         if let mine = newEvents[eventHash] { return EventLocation(key: mine.key, seq: mine.seq, eventID: "") }
-        if knownHashes?.mayContain(eventHash) == false { return nil }
+        if knownEventIDs?.mayContain(eventHash) == false { return nil }
         let lookup = statements.lookupEventHash
         lookup.bind(1, eventHash)
         defer { lookup.reset() }
@@ -220,19 +231,21 @@ final class WriteSession {
         return select.string(0)
     }
 
-    private func insert(_ event: ExecutionEvent, at location: EventLocation) throws {
+    /// Appends the event to the log. Reads the fields through the reference: passing the
+    /// `ExecutionEvent` itself would copy it (a dozen retains and releases an event).
+    private func insert(_ input: ValidatedInput, at location: EventLocation) throws {
         let insert = statements.insertEvent
         insert.bind(1, location.key)
         insert.bind(2, location.seq)
-        insert.bind(4, event.type.rawValue)
-        insert.bind(5, event.timestamp)
-        insert.bind(6, event.source.rawValue)
-        insert.bind(7, Int64(event.schemaVersion))
-        insert.bind(9, event.canonicalExtensions)
+        insert.bind(4, input.event.type.rawValue)
+        insert.bind(5, input.event.timestamp)
+        insert.bind(6, input.event.source.rawValue)
+        insert.bind(7, Int64(input.event.schemaVersion))
+        insert.bind(9, input.event.canonicalExtensions)
         // The two long strings are bound in place (no copy by SQLite): the statement runs inside
         // their scopes.
-        var eventID = event.eventID
-        var payload = event.canonicalPayload
+        var eventID = input.event.eventID
+        var payload = input.event.canonicalPayload
         try eventID.withUTF8 { id in
             try payload.withUTF8 { body in
                 insert.bindBorrowed(3, id)
@@ -247,11 +260,12 @@ final class WriteSession {
     }
 
     /// The execution an event belongs to: known to this session, to the writer's cache, to the
-    /// store, or new (with the next free key).
+    /// store, or new (with the next free key). An id the store certainly lacks (most of them)
+    /// is not looked for.
     private func stagedExecution(_ executionID: String) throws -> StagedExecution {
         if let known = staged[executionID] { return known }
         let execution: StagedExecution
-        if let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
+        if mayBeStored(executionID), let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
             let old = stored.snapshot
             let version = StoredVersion(jobPath: old.jobPath, team: old.team, submitTime: old.submitTime, endTime: old.endTime,
                                         metricsJSON: old.metricsJSON,
@@ -264,6 +278,10 @@ final class WriteSession {
         staged[executionID] = execution
         stagedOrder.append(execution)
         return execution
+    }
+
+    private func mayBeStored(_ executionID: String) -> Bool {
+        knownExecutionIDs?.mayContain(KnownHashes.executionIDHash(executionID)) ?? true
     }
 
     /// Applies the batch's events (sorted) to the staged snapshot, or marks it for a refold.
@@ -308,22 +326,26 @@ final class WriteSession {
         written.reserveCapacity(staged.count)
         for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
             let executionID = execution.snapshot.executionID
+            // The snapshot moves out of the staged execution into the row written and on into
+            // the writer's cache: copying it costs a retain and a release of each of its strings.
             let snapshot = execution.needsRefold
                 ? ExecutionFold.fold(executionID: executionID, events: try statements.events.events(ofExecutionKey: execution.key, executionID: executionID))
-                : execution.snapshot
-            let stored: StoredExecution
+                : execution.takeSnapshot()
+            let row: WrittenExecution
             if let old = execution.original {
                 let indexedColumnsChanged = old.jobPath != snapshot.jobPath || old.team != snapshot.team
                     || old.submitTime != snapshot.submitTime || old.endTime != snapshot.endTime
-                stored = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
-                                              previousMetrics: old.metricsJSON)
+                row = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
+                                           previousMetrics: old.metricsJSON)
                 if let day = old.day { affectedDays.insert(day) }
             } else {
-                stored = try projector.insert(snapshot, key: execution.key)
+                row = try projector.insert(snapshot, key: execution.key)
+                addedExecutionHashes.append(KnownHashes.executionIDHash(executionID))
             }
-            if let contribution = UsageContribution(snapshot: snapshot, prices: prices) { affectedDays.insert(contribution.key) }
-            written.append(stored)
+            if let contribution = row.contribution { affectedDays.insert(contribution.key) }
+            written.append(row.execution)
         }
+        addedExecutionHashes.sort()
         for day in affectedDays.sorted() {
             try statements.usage.recompute(day)
         }

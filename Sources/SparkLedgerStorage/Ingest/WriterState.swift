@@ -1,57 +1,56 @@
 /// What the writer remembers between transactions so that it need not read back what it just
-/// wrote: recently touched executions.
+/// wrote: recently written executions, and which ids the store already holds.
 ///
 /// Valid only while this connection is the database's only writer. Each transaction compares
 /// `PRAGMA data_version` with the value after our last commit and forgets everything when
 /// another connection (another process) has written in between.
 struct WriterState {
-    private struct Entry {
-        var execution: StoredExecution
-        var lastUsed: UInt64
-    }
-
-    /// Bounds memory: past this many executions, the least recently used half is forgotten.
+    /// Bounds memory: about this many executions are kept, the most recently written.
     let capacity: Int
-    private var entries: [String: Entry] = [:]
-    private var clock: UInt64 = 0
+    /// Executions written since `older` was set aside; looked up first.
+    private var recent: [String: StoredExecution] = [:]
+    /// The generation before `recent`: dropped whole when `recent` fills up, so that keeping
+    /// the cache bounded costs no scan and no copy.
+    private var older: [String: StoredExecution] = [:]
     /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
     var dataVersion: Int64?
-    /// The store's event-id hashes, loaded on first use; nil until then or when too many.
-    var knownHashes: KnownEventHashes?
+    /// The store's event-id hashes and execution-id hashes, loaded on first use; nil until then
+    /// or when too many.
+    var knownEventIDs: KnownHashes?
+    var knownExecutionIDs: KnownHashes?
     var knownHashesLoaded = false
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    var count: Int { entries.count }
+    var count: Int { recent.count + older.count }
 
     func execution(_ executionID: String) -> StoredExecution? {
-        entries[executionID]?.execution
+        recent[executionID] ?? older[executionID]
     }
 
-    /// Remembers what a transaction wrote. The array is consumed: each snapshot moves into the
-    /// cache instead of being copied field by field.
+    /// Remembers what a transaction wrote, in the order written (ascending keys: the newest
+    /// executions, the likeliest to hear more, are remembered last and kept longest). The array
+    /// is consumed: each snapshot moves into the cache.
     mutating func remember(_ executions: consuming [StoredExecution]) {
-        entries.reserveCapacity(entries.count + executions.count)
+        let generation = max(1, capacity / 2)
+        executions.reverse()
         while let execution = executions.popLast() {
-            clock &+= 1
-            entries[execution.snapshot.executionID] = Entry(execution: execution, lastUsed: clock)
+            if recent.count >= generation {
+                older = recent
+                recent = Dictionary(minimumCapacity: generation)
+            }
+            recent[execution.snapshot.executionID] = execution
         }
     }
 
     mutating func forgetEverything() {
-        entries.removeAll()
+        recent = [:]
+        older = [:]
         dataVersion = nil
-        knownHashes = nil
+        knownEventIDs = nil
+        knownExecutionIDs = nil
         knownHashesLoaded = false
-    }
-
-    /// Past capacity, forgets the least recently used half. `lastUsed` values are consecutive
-    /// ticks of `clock`, so the cut-off needs no sort.
-    mutating func trimToCapacity() {
-        guard entries.count > capacity else { return }
-        let threshold = clock &- UInt64(capacity / 2)
-        entries = entries.filter { $0.value.lastUsed > threshold }
     }
 }

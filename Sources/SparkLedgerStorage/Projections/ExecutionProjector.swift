@@ -32,8 +32,9 @@ struct ExecutionProjector {
         return try selectByID.step() ? ExecutionRow.decode(selectByID) : nil
     }
 
-    func stored(_ snapshot: ExecutionSnapshot, key: Int64) -> StoredExecution {
-        StoredExecution(key: key, snapshot: snapshot, costUSD: snapshot.costUSD(prices: prices))
+    func stored(_ snapshot: consuming ExecutionSnapshot, key: Int64) -> StoredExecution {
+        let cost = snapshot.costUSD(prices: prices)
+        return StoredExecution(key: key, snapshot: snapshot, costUSD: cost)
     }
 
     /// Writes the snapshot's metrics payload when it differs from what `previous` had stored.
@@ -49,26 +50,35 @@ struct ExecutionProjector {
         }
     }
 
-    /// A row for an execution seen for the first time.
-    func insert(_ snapshot: ExecutionSnapshot, key: Int64) throws -> StoredExecution {
-        let execution = stored(snapshot, key: key)
+    /// A row for an execution seen for the first time. The snapshot moves into the result.
+    func insert(_ snapshot: consuming ExecutionSnapshot, key: Int64) throws -> WrittenExecution {
+        let contribution = UsageContribution(snapshot: snapshot, prices: prices)
         try writeMetrics(snapshot, key: key, previous: nil)
         insertStatement.bind(1, key)
         insertStatement.bind(2, snapshot.executionID)
-        ExecutionRow.bind(execution, contribution: UsageContribution(snapshot: snapshot, prices: prices), to: insertStatement, offset: 2)
+        let execution = stored(snapshot, key: key)
+        ExecutionRow.bind(execution, contribution: contribution, to: insertStatement, offset: 2)
         try insertStatement.execute()
-        return execution
+        return WrittenExecution(execution: execution, contribution: contribution)
     }
 
     /// Rewrites an existing row; `indexedColumnsChanged` when an indexed column may differ;
     /// `previousMetrics` is the metrics payload stored before (pass nil to write it regardless).
-    func update(_ snapshot: ExecutionSnapshot, key: Int64, indexedColumnsChanged: Bool, previousMetrics: String?) throws -> StoredExecution {
-        let execution = stored(snapshot, key: key)
+    /// The snapshot moves into the result.
+    func update(_ snapshot: consuming ExecutionSnapshot, key: Int64, indexedColumnsChanged: Bool, previousMetrics: String?) throws -> WrittenExecution {
+        let contribution = UsageContribution(snapshot: snapshot, prices: prices)
         try writeMetrics(snapshot, key: key, previous: previousMetrics)
         let update = indexedColumnsChanged ? fullUpdate : progressUpdate
         update.bind(1, key)
-        ExecutionRow.bind(execution, contribution: UsageContribution(snapshot: snapshot, prices: prices), to: update, offset: 1)
+        let execution = stored(snapshot, key: key)
+        ExecutionRow.bind(execution, contribution: contribution, to: update, offset: 1)
         try update.execute()
-        return execution
+        return WrittenExecution(execution: execution, contribution: contribution)
     }
+}
+
+/// A snapshot as `ExecutionProjector` wrote it, and what it adds to its day's usage.
+struct WrittenExecution {
+    var execution: StoredExecution
+    var contribution: UsageContribution?
 }

@@ -133,9 +133,9 @@ extension SQLiteEventStore {
                 // Indexes and metrics rows are rewritten only where they differ from what is stored.
                 let indexedColumnsChanged = stored.jobPath != snapshot.jobPath || stored.team != snapshot.team
                     || stored.submitTime != snapshot.submitTime || stored.endTime != snapshot.endTime
-                _ = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
-                                         previousMetrics: stored.metricsJSON)
-                if contributions != nil, let contribution = UsageContribution(snapshot: snapshot, prices: prices) {
+                let written = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
+                                                   previousMetrics: stored.metricsJSON)
+                if contributions != nil, let contribution = written.contribution {
                     contributions?.append((execution.executionID, contribution))
                 }
                 done += Int64(execution.events.count)

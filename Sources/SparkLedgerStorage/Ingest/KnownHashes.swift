@@ -1,16 +1,18 @@
 import GRDB
 
-/// Every event-id hash in the store, sorted, so that an event that is certainly new (nearly all of
-/// them) costs a look-up in memory instead of a b-tree probe. A hit still goes to `event_ids` and
-/// is confirmed against the stored event id.
+/// A set of 64-bit hashes, sorted, so that an id that is certainly new costs a look-up in memory
+/// instead of a b-tree probe. The writer keeps two: every event-id hash in `event_ids` (nearly
+/// every event is new; a hit still goes to `event_ids` and is confirmed against the stored event
+/// id) and the hash of every stored execution_id (most executions arrive new; a hit still looks
+/// the execution up).
 ///
 /// Hashes are uniform, so a directory of their top bits narrows the search to a few neighbours
 /// (about 8 per bucket): a look-up touches two cache lines instead of the ~20 of a binary search
 /// over millions of entries.
 ///
-/// 8 bytes an event (and 1 byte an event of directory); above `capacity` stored events the writer
-/// does without it.
-struct KnownEventHashes {
+/// 8 bytes a hash (and 1 byte a hash of directory); above `capacity` hashes the writer does
+/// without it.
+struct KnownHashes {
     static let capacity = 16_000_000
 
     private(set) var sorted: [Int64] = []
@@ -26,19 +28,33 @@ struct KnownEventHashes {
         rebuildDirectory()
     }
 
-    /// Loads the hashes in key order (one sequential scan); nil when the store holds too many.
-    static func load(_ db: Database) throws -> KnownEventHashes? {
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM event_ids") ?? 0
+    /// The hashes of `event_ids` (one scan in key order); nil when the store holds too many.
+    static func eventIDs(_ db: Database) throws -> KnownHashes? {
+        try load(db, table: "event_ids", select: "SELECT event_hash FROM event_ids ORDER BY event_hash") { $0.int64(0) }
+    }
+
+    /// The `executionIDHash` of every stored execution_id; nil when the store holds too many.
+    static func executionIDs(_ db: Database) throws -> KnownHashes? {
+        try load(db, table: "executions", select: "SELECT execution_id FROM executions") { executionIDHash($0.string(0)) }
+    }
+
+    private static func load(_ db: Database, table: String, select: String, hash: (RawStatement) -> Int64) throws -> KnownHashes? {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
         guard count <= capacity else { return nil }
         var hashes: [Int64] = []
         hashes.reserveCapacity(count + 100_000)
-        let select = try RawStatement(db, "SELECT event_hash FROM event_ids ORDER BY event_hash")
-        defer { select.reset() }
-        while try select.step() {
-            hashes.append(select.int64(0))
+        let rows = try RawStatement(db, select)
+        defer { rows.reset() }
+        while try rows.step() {
+            hashes.append(hash(rows))
         }
-        return KnownEventHashes(sorted: hashes)
+        hashes.sort()  // a single pass when already sorted
+        return KnownHashes(sorted: hashes)
     }
+
+    /// The hash `executionIDs` keeps: the same FNV-1a as event ids'. In memory only, so
+    /// nothing on disk depends on it.
+    static func executionIDHash(_ executionID: String) -> Int64 { EventIDHash.hash(executionID) }
 
     /// The bucket of a hash: its top bits, with the sign flipped so that buckets ascend in the
     /// array's (signed) order.
@@ -72,7 +88,7 @@ struct KnownEventHashes {
         self.directory = directory
     }
 
-    /// Adds a transaction's new hashes (already sorted) by merging.
+    /// Adds a transaction's new hashes (sorted) by merging.
     mutating func merge(_ added: [Int64]) {
         guard !added.isEmpty else { return }
         var merged: [Int64] = []
