@@ -36,8 +36,13 @@ public struct KafkaRecord: Sendable, Equatable {
 
     /// The last value of a header, decoded as UTF-8.
     public func header(_ name: String) -> String? {
-        guard let header = headers.last(where: { $0.name == name }) else { return nil }
-        return header.value.map { String(decoding: $0, as: UTF8.self) }
+        headerValue(name)?.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The last value of a header as bytes: nil when there is no such header, `.some(nil)` when
+    /// it has no value.
+    public func headerValue(_ name: String) -> [UInt8]?? {
+        headers.last(where: { $0.name == name }).map(\.value)
     }
 
     public static func == (lhs: KafkaRecord, rhs: KafkaRecord) -> Bool {

@@ -21,6 +21,21 @@ import Testing
         #expect(!decoded.keyMismatch)
     }
 
+    /// The media type is read before its parameters, trimmed and case-insensitively; a header
+    /// without a value, or with nothing before a `;`, means the default, JSON.
+    @Test func everySpellingOfTheJSONMediaTypeIsJSON() {
+        for value in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "", ";", nil] as [String?] {
+            let decoded = KafkaRecordDecoder().decode(record(envelope, headers: [("content-type", value.map { Array($0.utf8) })]), ingestTime: now)
+            guard case .event(let input) = decoded.item else {
+                Issue.record("content-type \(value ?? "without a value"): expected an event, got \(decoded.item)")
+                continue
+            }
+            #expect(input.event.eventID == "e1")
+        }
+        let prefixed = KafkaRecordDecoder().decode(record(envelope, key: "exec-1x"), ingestTime: now)
+        #expect(prefixed.keyMismatch, "a key that only starts with the execution_id differs from it")
+    }
+
     @Test func aMissingOrDifferentKeyIsAcceptedButCounted() {
         for key in [nil, "exec-2"] as [String?] {
             let decoded = KafkaRecordDecoder().decode(record(envelope, key: key), ingestTime: now)
