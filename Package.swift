@@ -41,6 +41,9 @@ let package = Package(
             providers: [.apt(["librdkafka-dev"])]
         ),
 
+        // sqlite3_config is variadic, so Swift cannot call it: the one C function the store needs.
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
+
         // librdkafka wrapper: every C call of Kafka lives here; raw records out.
         .target(name: "SparkLedgerKafka", dependencies: ["CRdKafka"]),
 
@@ -58,6 +61,7 @@ let package = Package(
             name: "SparkLedgerStorage",
             dependencies: [
                 "SparkLedgerCore",
+                "CSQLiteSetup",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

@@ -13,6 +13,8 @@ import SparkLedgerStorage
 //   PHASES=read,parse,validate,ingest,replay selects phases; TRANSACTION_RECORDS sets records per
 //   ingest transaction (default 100000).
 
+SQLiteProcessMode.useMultiThreadMode()  // as `sparkledger` does
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import SparkLedgerStorage
 
 @main
 struct SparkLedgerCommand: ParsableCommand {
@@ -27,6 +28,8 @@ struct SparkLedgerCommand: ParsableCommand {
     /// Synchronous on purpose: no other thread exists yet, so signals blocked here are blocked in
     /// every thread the process ever starts (an async main already runs on a thread pool).
     static func main() {
+        // Before any thread or database connection exists (see SQLiteProcessMode).
+        SQLiteProcessMode.useMultiThreadMode()
         // A file-size limit (ulimit -f) must fail the write, which SQLite reports and the store
         // rolls back, rather than kill the process mid-transaction.
         signal(SIGXFSZ, SIG_IGN)

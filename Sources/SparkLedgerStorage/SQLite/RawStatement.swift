@@ -3,8 +3,8 @@ import GRDBSQLite
 
 /// A cached GRDB statement driven through SQLite's C API: the hot paths of ingest, replay and
 /// listing, where boxing every value into GRDB's `DatabaseValue` costs more than the SQL itself.
-/// All SQLite C calls of the store live in this file. Use only inside the `Database` closure that
-/// created it.
+/// All SQLite C calls of the store live in this file, but for the process-wide setup in
+/// `SQLiteProcessMode`. Use only inside the `Database` closure that created it.
 struct RawStatement {
     private let statement: Statement
     private let handle: OpaquePointer
