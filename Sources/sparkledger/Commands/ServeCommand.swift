@@ -21,7 +21,7 @@ struct ServeCommand: ParsableCommand {
             --brokers it also joins the consumer group and, for each batch (up to
             --batch-records records or --batch-ms milliseconds), appends the events,
             updates the projections and stores the consumed offsets in one database
-            transaction (under a backlog, together with the batch decoded meanwhile). A
+            transaction (under a backlog, together with the batches decoded meanwhile). A
             newly assigned partition starts from the offset stored in the
             database, else the group's committed offset, else the earliest: a crash at any
             moment neither loses nor applies an event twice. Offsets are also committed to
@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Consumer group.")
     var group: String = "sparkledger"
 
-    @Option(help: "Records per batch at most (under a backlog a transaction holds two or three batches).")
+    @Option(help: "Records per batch at most (under a backlog a transaction holds several batches).")
     var batchRecords: Int = 20_000
 
     @Option(name: .customLong("batch-ms"), help: "Milliseconds to gather a batch at most.")
