@@ -250,12 +250,25 @@ public final class KafkaIngestService: Service, Sendable {
         items.reserveCapacity(records.count)
         var next: [KafkaPartition: Int64] = [:]
         var keyMismatches = 0
+        // Records come in runs of one partition: its next offset is noted when the run ends.
+        var run: (partition: Int32, topic: String, next: Int64)?
+        func endRun() {
+            guard let run else { return }
+            let partition = KafkaPartition(topic: run.topic, partition: run.partition)
+            next[partition] = max(next[partition] ?? 0, run.next)
+        }
         for record in records {
             let decoded = configuration.decoder.decode(record, ingestTime: ingestTime)
             items.append(decoded.item)
             if decoded.keyMismatch { keyMismatches += 1 }
-            next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1)
+            if let current = run, current.partition == record.partition, current.topic == record.topic {
+                run?.next = max(current.next, record.offset + 1)
+            } else {
+                endRun()
+                run = (record.partition, record.topic, record.offset + 1)
+            }
         }
+        endRun()
         return (items, next, keyMismatches)
     }
 }

@@ -19,7 +19,7 @@ import Testing
 
         try await broker.start()
         try history.publish(to: broker.client)
-        try await waitUntil("every message is applied") { try history.appliedMessages(store) == Int64(history.lines) }
+        try await waitUntil("every message is applied", log: serve) { try history.appliedMessages(store) == Int64(history.lines) }
         #expect(serve.log.contains("ready: consuming 3 partition(s)"), "\(serve.log)")
         #expect(serve.terminate() < .seconds(5))
         #expect(serve.process.terminationStatus == 0, "\(serve.log)")
@@ -48,7 +48,7 @@ import Testing
         // again in the same order: every record gets its former partition and offset back.
         try await broker.start()
         try history.publish(to: broker.client)
-        try await waitUntil("every message is applied") { try history.appliedMessages(store) == Int64(history.lines) }
+        try await waitUntil("every message is applied", log: serve) { try history.appliedMessages(store) == Int64(history.lines) }
         #expect(serve.log.contains("Kafka is reachable again"), "\(serve.log)")
         #expect(serve.terminate() < .seconds(5))
         #expect(serve.process.terminationStatus == 0, "\(serve.log)")

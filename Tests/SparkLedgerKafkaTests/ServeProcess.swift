@@ -69,11 +69,15 @@ final class ServeProcess {
     }
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`.
-func waitUntil(_ what: String, seconds: Int = 60, _ condition: () throws -> Bool) async throws {
+/// Polls `condition` every 50 ms for up to `seconds`. A timeout's error ends with the last lines
+/// of `serve`'s log, when given, so that a failure in CI says what the process was doing.
+func waitUntil(_ what: String, seconds: Int = 60, log serve: ServeProcess? = nil, _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(seconds)
     while try !condition() {
-        guard ContinuousClock.now < deadline else { throw TestBroker.Missing(description: "timed out waiting until \(what)") }
+        guard ContinuousClock.now < deadline else {
+            let tail = serve.map { "\nserve's log ends:\n" + $0.log.split(separator: "\n").suffix(30).joined(separator: "\n") } ?? ""
+            throw TestBroker.Missing(description: "timed out waiting until \(what)\(tail)")
+        }
         try await Task.sleep(for: .milliseconds(50))
     }
 }

@@ -71,6 +71,9 @@ final class WriteSession {
     private var checkpoints: [String: IngestCheckpoint] = [:]
     /// Stored or staged next offsets of the Kafka partitions this session has seen.
     private var kafkaPositions: [String: Int64] = [:]
+    /// The checkpoint source of the partition looked up last: a batch's records come in runs
+    /// of one partition, and building the name for each record cost an allocation.
+    private var lastKafkaSource: (topic: String, partition: Int32, source: String)?
     /// Snapshots as written by `finish`, for the writer's cache.
     private var written: [StoredExecution] = []
     /// Records (events and rejections) appended so far.
@@ -161,7 +164,13 @@ final class WriteSession {
 
     /// The next offset of a partition that the store has applied (0 when none).
     private func kafkaPosition(_ topic: String, _ partition: Int32) throws -> Int64 {
-        let source = IngestCheckpoint.kafkaSource(topic: topic, partition: partition)
+        let source: String
+        if let last = lastKafkaSource, last.partition == partition, last.topic == topic {
+            source = last.source
+        } else {
+            source = IngestCheckpoint.kafkaSource(topic: topic, partition: partition)
+            lastKafkaSource = (topic, partition, source)
+        }
         if let known = kafkaPositions[source] { return known }
         let select = statements.selectCheckpoint
         select.bind(1, source)
