@@ -11,7 +11,7 @@ public struct KafkaIngestConfiguration: Sendable {
     public var topic: String
     public var group: String
     /// A batch ends after this many records or this long, whichever comes first. Each commits with
-    /// its offsets, in a transaction of its own or, under a backlog, with the batch after it.
+    /// its offsets, in a transaction of its own or, under a backlog, with the batches after it.
     public var batchRecords: Int
     public var batchMilliseconds: Int
     /// While the brokers are unreachable, how often to ask whether they are back.
@@ -39,7 +39,7 @@ public struct KafkaIngestConfiguration: Sendable {
 
 /// Consumes ExecutionEvents from Kafka into the store with exactly-once effect, as a Service:
 /// each batch's events, projections and next offsets commit in one database transaction (which
-/// may hold the next batch too, when it was decoded while the writer worked); on
+/// may hold the next batches too, when they were decoded while the writer worked); on
 /// assignment the consumer starts from the offsets stored there; records below a stored offset
 /// are skipped. Offsets are committed to Kafka after the transaction too, for lag tooling.
 ///
@@ -58,7 +58,7 @@ public final class KafkaIngestService: Service, Sendable {
     private let positions = PartitionPositions()
     /// The store writer: one transaction at a time, in order.
     private let writer = DispatchQueue(label: "sparkledger.store-writer")
-    /// Decoded batches waiting for the writer (at most one).
+    /// Decoded batches waiting for the writer (at most `WriterHandoff.capacity`).
     private let handoff = WriterHandoff()
     /// Entered while a transaction is queued or running: a rebalance waits for it before
     /// reading the stored offsets, so a partition handed back never starts behind its last batch.

@@ -16,11 +16,7 @@ final class WriteSession {
 
     /// What `finish` needs to know of an execution as it was stored before this session.
     struct StoredVersion {
-        var jobPath: String?
-        var team: String?
-        var submitTime: Int64?
-        var endTime: Int64?
-        var metricsJSON: String?
+        var columns: ExecutionProjector.StoredColumns
         /// The usage row it counted in.
         var day: DailyUsageKey?
     }
@@ -276,9 +272,7 @@ final class WriteSession {
         let execution: StagedExecution
         if mayBeStored(executionID), let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
             let old = stored.snapshot
-            let version = StoredVersion(jobPath: old.jobPath, team: old.team, submitTime: old.submitTime, endTime: old.endTime,
-                                        metricsJSON: old.metricsJSON,
-                                        day: UsageContribution(snapshot: old, prices: prices)?.key)
+            let version = StoredVersion(columns: ExecutionProjector.StoredColumns(old), day: UsageContribution(snapshot: old, prices: prices)?.key)
             execution = StagedExecution(key: stored.key, original: version, snapshot: old)
         } else {
             execution = StagedExecution(key: nextExecutionKey, original: nil, snapshot: ExecutionSnapshot(executionID: executionID))
@@ -342,10 +336,7 @@ final class WriteSession {
                 : execution.takeSnapshot()
             let row: WrittenExecution
             if let old = execution.original {
-                let indexedColumnsChanged = old.jobPath != snapshot.jobPath || old.team != snapshot.team
-                    || old.submitTime != snapshot.submitTime || old.endTime != snapshot.endTime
-                row = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
-                                           previousMetrics: old.metricsJSON)
+                row = try projector.update(snapshot, key: execution.key, replacing: old.columns)
                 if let day = old.day { affectedDays.insert(day) }
             } else {
                 row = try projector.insert(snapshot, key: execution.key)

@@ -24,8 +24,6 @@ struct WriterState {
         self.capacity = capacity
     }
 
-    var count: Int { recent.count + older.count }
-
     func execution(_ executionID: String) -> StoredExecution? {
         recent[executionID] ?? older[executionID]
     }

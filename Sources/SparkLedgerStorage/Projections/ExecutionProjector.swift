@@ -62,13 +62,39 @@ struct ExecutionProjector {
         return WrittenExecution(execution: execution, contribution: contribution)
     }
 
-    /// Rewrites an existing row; `indexedColumnsChanged` when an indexed column may differ;
-    /// `previousMetrics` is the metrics payload stored before (pass nil to write it regardless).
-    /// The snapshot moves into the result.
-    func update(_ snapshot: consuming ExecutionSnapshot, key: Int64, indexedColumnsChanged: Bool, previousMetrics: String?) throws -> WrittenExecution {
+    /// What is stored of an execution that decides how its rewrite is written: the indexed
+    /// columns (their indexes are rewritten only when one differs) and the metrics payload
+    /// (rewritten only when it differs).
+    struct StoredColumns: Sendable {
+        var jobPath: String?
+        var team: String?
+        var submitTime: Int64?
+        var endTime: Int64?
+        var metricsJSON: String?
+
+        init(jobPath: String?, team: String?, submitTime: Int64?, endTime: Int64?, metricsJSON: String?) {
+            self.jobPath = jobPath
+            self.team = team
+            self.submitTime = submitTime
+            self.endTime = endTime
+            self.metricsJSON = metricsJSON
+        }
+
+        init(_ snapshot: borrowing ExecutionSnapshot) {
+            self.init(jobPath: snapshot.jobPath, team: snapshot.team, submitTime: snapshot.submitTime, endTime: snapshot.endTime,
+                      metricsJSON: snapshot.metricsJSON)
+        }
+
+        func indexedColumnsDiffer(from snapshot: borrowing ExecutionSnapshot) -> Bool {
+            jobPath != snapshot.jobPath || team != snapshot.team || submitTime != snapshot.submitTime || endTime != snapshot.endTime
+        }
+    }
+
+    /// Rewrites an existing row, stored as `old` says. The snapshot moves into the result.
+    func update(_ snapshot: consuming ExecutionSnapshot, key: Int64, replacing old: StoredColumns) throws -> WrittenExecution {
         let contribution = UsageContribution(snapshot: snapshot, prices: prices)
-        try writeMetrics(snapshot, key: key, previous: previousMetrics)
-        let update = indexedColumnsChanged ? fullUpdate : progressUpdate
+        try writeMetrics(snapshot, key: key, previous: old.metricsJSON)
+        let update = old.indexedColumnsDiffer(from: snapshot) ? fullUpdate : progressUpdate
         update.bind(1, key)
         let execution = stored(snapshot, key: key)
         ExecutionRow.bind(execution, contribution: contribution, to: update, offset: 1)

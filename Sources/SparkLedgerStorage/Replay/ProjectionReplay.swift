@@ -88,21 +88,12 @@ extension SQLiteEventStore {
         }
     }
 
-    /// What is stored of an execution that decides how its rewrite is written.
-    private struct StoredColumns: Sendable {
-        var jobPath: String?
-        var team: String?
-        var submitTime: Int64?
-        var endTime: Int64?
-        var metricsJSON: String?
-    }
-
     /// One execution's events, decoded by the reader thread, with what is stored of it.
     private struct ReplayedExecution: Sendable {
         var key: Int64
         var executionID: String
         var events: [ExecutionEvent]
-        var stored: StoredColumns
+        var stored: ExecutionProjector.StoredColumns
     }
 
     /// Rewrites every snapshot from the log; returns how many, and each one's usage contribution
@@ -129,12 +120,8 @@ extension SQLiteEventStore {
         while let chunk = queue.pop() {
             for execution in chunk {
                 let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
-                let stored = execution.stored
                 // Indexes and metrics rows are rewritten only where they differ from what is stored.
-                let indexedColumnsChanged = stored.jobPath != snapshot.jobPath || stored.team != snapshot.team
-                    || stored.submitTime != snapshot.submitTime || stored.endTime != snapshot.endTime
-                let written = try projector.update(snapshot, key: execution.key, indexedColumnsChanged: indexedColumnsChanged,
-                                                   previousMetrics: stored.metricsJSON)
+                let written = try projector.update(snapshot, key: execution.key, replacing: execution.stored)
                 if contributions != nil, let contribution = written.contribution {
                     contributions?.append((execution.executionID, contribution))
                 }
@@ -185,7 +172,7 @@ extension SQLiteEventStore {
                 }
                 current = storedKey != key ? nil : ReplayedExecution(
                     key: key, executionID: stored.string(1), events: [],
-                    stored: StoredColumns(jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
+                    stored: ExecutionProjector.StoredColumns(jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
                                           endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6)))
             }
             guard let executionID = current?.executionID else { continue }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import SparkLedgerCore
 
 /// A cached GRDB statement driven through SQLite's C API: the hot paths of ingest, replay and
 /// listing, where boxing every value into GRDB's `DatabaseValue` costs more than the SQL itself.
@@ -146,41 +147,21 @@ struct RawStatement {
             buffer.append(UInt8(ascii: "N"))
         case SQLITE_INTEGER:
             buffer.append(UInt8(ascii: "I"))
-            Self.appendDecimal(sqlite3_column_int64(handle, column), to: &buffer)
+            JSONWriter.writeInteger(sqlite3_column_int64(handle, column), into: &buffer)
         case SQLITE_FLOAT:
             buffer.append(UInt8(ascii: "F"))
-            Self.appendDecimal(Int64(bitPattern: sqlite3_column_double(handle, column).bitPattern), to: &buffer)
+            JSONWriter.writeInteger(Int64(bitPattern: sqlite3_column_double(handle, column).bitPattern), into: &buffer)
         default:
             // TEXT and BLOB: length, then the bytes.
             let count = Int(sqlite3_column_bytes(handle, column))
             buffer.append(sqlite3_column_type(handle, column) == SQLITE_BLOB ? UInt8(ascii: "B") : UInt8(ascii: "T"))
-            Self.appendDecimal(Int64(count), to: &buffer)
+            JSONWriter.writeInteger(Int64(count), into: &buffer)
             buffer.append(UInt8(ascii: ":"))
             if count > 0, let bytes = sqlite3_column_blob(handle, column) {
                 buffer.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
             }
         }
         buffer.append(0x1F)
-    }
-
-    private static func appendDecimal(_ value: Int64, to buffer: inout [UInt8]) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        // Digits are written from the last one back, in place (reversing a slice of the buffer
-        // would copy it).
-        buffer.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var index = buffer.count - 1
-        repeat {
-            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-            index -= 1
-        } while magnitude > 0
     }
 }
 
