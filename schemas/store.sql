@@ -1,4 +1,4 @@
--- SparkLedger store schema (SQLite), version 4.
+-- SparkLedger store schema (SQLite), version 5.
 -- The code's migrations (Sources/SparkLedgerStorage/Schema/StoreSchema.swift) create exactly
 -- this; StoreSchemaTests fails when the two differ. Columns are snake_case so that SQLite and
 -- PostgreSQL can share the schema.
@@ -29,7 +29,7 @@ BEGIN SELECT RAISE(ABORT, 'events is append-only: DELETE is not allowed'); END;
 -- event_id -> where the event is, keyed by the 64-bit FNV-1a hash of the event_id's UTF-8 bytes
 -- (as a signed integer). The store confirms every hash hit against the stored event_id; ids whose
 -- hash slot is taken go to event_id_collisions. (A text UNIQUE index on random ids would halve
--- the ingest rate.)
+-- the ingest rate.) Since version 5 the newest entries wait in event_ids_recent (below).
 CREATE TABLE event_ids (event_hash INTEGER PRIMARY KEY, execution_key INTEGER NOT NULL, seq INTEGER NOT NULL);
 
 CREATE TRIGGER event_ids_append_only BEFORE UPDATE ON event_ids
@@ -232,3 +232,18 @@ CREATE TABLE daily_team_usage (
     duration_count INTEGER NOT NULL,
     PRIMARY KEY (day, team)
 ) WITHOUT ROWID;
+
+-- Version 5. The event-id index's newest entries: each transaction stores its new event ids as
+-- one row here, keyed by the first of their seqs, entries packed as (event_hash, execution_key,
+-- seq) little-endian 64-bit integers sorted by event_hash. Once 500,000 have gathered, the writer
+-- moves them into event_ids in hash order and empties this table, in one transaction. event_ids
+-- is keyed by a uniform hash, so inserting into it rewrites nearly every page of it, a statement
+-- a row; this does that once per 500,000 events instead of once per transaction. The writer keeps
+-- these entries in memory to look them up. Rows leave only by that move.
+CREATE TABLE event_ids_recent (
+    first_seq INTEGER PRIMARY KEY,
+    entries BLOB NOT NULL CHECK (length(entries) % 24 = 0)
+);
+
+CREATE TRIGGER event_ids_recent_append_only BEFORE UPDATE ON event_ids_recent
+BEGIN SELECT RAISE(ABORT, 'event_ids_recent is append-only: UPDATE is not allowed'); END;

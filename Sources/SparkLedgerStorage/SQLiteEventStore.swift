@@ -105,6 +105,7 @@ public final class SQLiteEventStore: Sendable {
     ) throws(StoreError) {
         let prices = configuration.prices
         let hash = configuration.eventIDHash
+        let recentLimit = configuration.recentEventIDsLimit
         let clock = configuration.clock
         let checkpointer = WALCheckpointer(path: path)
         let walLimit = configuration.walLimitBytes
@@ -129,11 +130,12 @@ public final class SQLiteEventStore: Sendable {
                                 // second `serve` on the same file) since ours voids the cache.
                                 if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
                                 if !state.knownHashesLoaded {
-                                    state.knownEventIDs = try KnownHashes.eventIDs(db)
+                                    state.recentEventIDs = try RecentEventIDs(db)
+                                    state.knownEventIDs = try KnownHashes.eventIDs(db, recent: state.recentEventIDs)
                                     state.knownExecutionIDs = try KnownHashes.executionIDs(db)
                                     state.knownHashesLoaded = true
                                 }
-                                let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, cache: state,
+                                let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, recentEventIDsLimit: recentLimit, cache: state,
                                                                expectedRecords: min(transactionRecords, 1 << 17))
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {
@@ -162,12 +164,15 @@ public final class SQLiteEventStore: Sendable {
                         committed(session?.records ?? 0)
                         let written = session?.takeWritten() ?? []
                         let addedEventHashes = session?.addedHashes ?? []
+                        let addedEventIDs = session?.addedEventIDs ?? []
+                        let movedRecentEventIDs = session?.movedRecentEventIDs ?? false
                         let addedExecutionHashes = session?.addedExecutionHashes ?? []
                         // The session read the cache through a copy that shares its storage:
                         // changing the cache while that copy lives would copy it whole.
                         session = nil
                         state.remember(written)
                         state.knownEventIDs?.merge(addedEventHashes)
+                        if movedRecentEventIDs { state.recentEventIDs.removeAll() } else { state.recentEventIDs.merge(addedEventIDs) }
                         if let known = state.knownEventIDs, known.count > KnownHashes.capacity { state.knownEventIDs = nil }
                         state.knownExecutionIDs?.merge(addedExecutionHashes)
                         if let known = state.knownExecutionIDs, known.count > KnownHashes.capacity { state.knownExecutionIDs = nil }

@@ -43,6 +43,9 @@ public struct StoreConfiguration: Sendable {
 
     /// The event-id hash of the `event_ids` table. Tests replace it to force collisions.
     var eventIDHash: @Sendable (String) -> Int64 = EventIDHash.hash
+    /// How many event ids gather in `event_ids_recent` (24 bytes each in the writer's memory)
+    /// before the writer moves them into `event_ids` (`RecentEventIDs`). Tests lower it.
+    var recentEventIDsLimit = 500_000
     /// Caps the database size (`PRAGMA max_page_count`); tests use it to fill the "disk".
     var maximumPageCount: Int?
     /// When the WAL file passes this size after a commit, the writer truncates it (see

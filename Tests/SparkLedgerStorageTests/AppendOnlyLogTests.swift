@@ -5,11 +5,14 @@ import Testing
 
 @Suite struct AppendOnlyLogTests {
     @Test func theLogRefusesUpdatesAndDeletes() throws {
-        let fixture = try StoreFixture()
-        try fixture.append([Envelope.submit("s1"), "not json"])
+        // The first batch's id moves into event_ids; the second's waits in event_ids_recent.
+        let fixture = try StoreFixture { $0.recentEventIDsLimit = 2 }
+        try fixture.append([Envelope.submit("s1"), Envelope.make("r1"), "not json"])
+        try fixture.append([Envelope.make("m1", at: 1_790_000_001_000)])
+        #expect(try fixture.count("event_ids") == 2 && fixture.count("event_ids_recent") == 1)
         for sql in [
             "UPDATE events SET timestamp = timestamp + 1", "DELETE FROM events",
-            "UPDATE event_ids SET seq = 99", "DELETE FROM event_ids",
+            "UPDATE event_ids SET seq = 99", "DELETE FROM event_ids", "UPDATE event_ids_recent SET entries = x''",
             "UPDATE quarantine SET reason = 'malformed'", "DELETE FROM quarantine",
             "DELETE FROM executions", "UPDATE executions SET execution_id = 'other'",
         ] {
@@ -17,7 +20,7 @@ import Testing
                 try fixture.withDatabase { db in try db.execute(sql: sql) }
             }
         }
-        #expect(try fixture.count("events") == 1)
+        #expect(try fixture.count("events") == 3)
         #expect(try fixture.count("quarantine") == 1)
         // Projections are not the log: replay may rewrite them.
         try fixture.withDatabase { db in try db.execute(sql: "UPDATE executions SET cost_usd = 1") }

@@ -17,7 +17,7 @@ import Testing
             try fixture.store.append(IngestBatch(items: items, checkpoints: [IngestCheckpoint(source: "file:/x", position: 3)]))
         }
         #expect(try fixture.count("events") == 1)
-        #expect(try fixture.count("event_ids") == 1)
+        #expect(try fixture.indexedEventIDCount() == 1)
         #expect(try fixture.count("quarantine") == 0)
         #expect(try fixture.store.checkpoint(source: "file:/x")?.position == 1)
         let after = try fixture.visibleState()

@@ -49,9 +49,14 @@ import Testing
         }
     }
 
-    @Test func hashCollisionsAreConfirmedAgainstTheStoredEventID() throws {
+    /// With the slot's owner waiting in event_ids_recent, and moved into event_ids at once.
+    @Test(arguments: [500_000, 1])
+    func hashCollisionsAreConfirmedAgainstTheStoredEventID(recentEventIDsLimit: Int) throws {
         // Every event_id hashes to the same slot: each must still be told apart by its id.
-        let fixture = try StoreFixture { $0.eventIDHash = { _ in 42 } }
+        let fixture = try StoreFixture {
+            $0.eventIDHash = { _ in 42 }
+            $0.recentEventIDsLimit = recentEventIDsLimit
+        }
         let events = (0..<50).map { Envelope.make("id-\($0)", execution: "exec-\($0 % 7)", at: 1_790_000_000_000 + Int64($0)) }
         #expect(try fixture.append(Array(events[0..<30])).accepted == 30)
         let outcome = try fixture.append(Array(events[20..<50]) + [Envelope.make("id-3", execution: "exec-3", at: 1)])
@@ -61,7 +66,8 @@ import Testing
         let conflict = try fixture.append([Envelope.make("id-5", execution: "exec-5", at: 1_790_000_000_999)])
         #expect(conflict.quarantined[.conflictingDuplicate] == 1)
         #expect(try fixture.count("events") == 50)
-        #expect(try fixture.count("event_ids") == 1)
+        #expect(try fixture.indexedEventIDCount() == 1)
+        #expect(try fixture.count("event_ids") == (recentEventIDsLimit == 1 ? 1 : 0))
         #expect(try fixture.count("event_id_collisions") == 49)
         #expect(try fixture.store.replay(dryRun: true).identical)
     }

@@ -57,6 +57,23 @@ final class StoreFixture {
         return try queue.write(body)
     }
 
+    /// The entries waiting in event_ids_recent (packed, 24 bytes each).
+    func recentEventIDCount() throws -> Int {
+        try store.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(entries)), 0) / 24 FROM event_ids_recent") ?? 0 }
+    }
+
+    /// Every event id the store indexes: in event_ids or waiting in event_ids_recent.
+    func indexedEventIDCount() throws -> Int {
+        try count("event_ids") + recentEventIDCount()
+    }
+
+    /// Another store on the same file, as a restarted or second process opens it.
+    static func reopen(_ fixture: StoreFixture, configure: (inout StoreConfiguration) -> Void = { _ in }) throws -> SQLiteEventStore {
+        var configuration = StoreConfiguration(path: fixture.path, clock: { StoreFixture.ingestTime })
+        configure(&configuration)
+        return try SQLiteEventStore(configuration)
+    }
+
     func count(_ table: String) throws -> Int {
         try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
     }

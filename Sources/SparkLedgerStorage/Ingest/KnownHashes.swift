@@ -28,18 +28,23 @@ struct KnownHashes {
         rebuildDirectory()
     }
 
-    /// The hashes of `event_ids` (one scan in key order); nil when the store holds too many.
-    static func eventIDs(_ db: Database) throws -> KnownHashes? {
-        try load(db, table: "event_ids", select: "SELECT event_hash FROM event_ids ORDER BY event_hash") { $0.int64(0) }
+    /// The hashes of `event_ids` (one scan in key order) and of the recent ids (read already);
+    /// nil when the store holds too many.
+    static func eventIDs(_ db: Database, recent: RecentEventIDs) throws -> KnownHashes? {
+        guard var known = try load(db, count: "SELECT count(*) FROM event_ids", select: "SELECT event_hash FROM event_ids ORDER BY event_hash", hash: { $0.int64(0) }) else {
+            return nil
+        }
+        known.merge(recent.sorted.map(\.hash))
+        return known.count > capacity ? nil : known
     }
 
     /// The `executionIDHash` of every stored execution_id; nil when the store holds too many.
     static func executionIDs(_ db: Database) throws -> KnownHashes? {
-        try load(db, table: "executions", select: "SELECT execution_id FROM executions") { executionIDHash($0.string(0)) }
+        try load(db, count: "SELECT count(*) FROM executions", select: "SELECT execution_id FROM executions") { executionIDHash($0.string(0)) }
     }
 
-    private static func load(_ db: Database, table: String, select: String, hash: (RawStatement) -> Int64) throws -> KnownHashes? {
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+    private static func load(_ db: Database, count: String, select: String, hash: (RawStatement) -> Int64) throws -> KnownHashes? {
+        let count = try Int.fetchOne(db, sql: count) ?? 0
         guard count <= capacity else { return nil }
         var hashes: [Int64] = []
         hashes.reserveCapacity(count + 100_000)
@@ -91,16 +96,7 @@ struct KnownHashes {
     /// Adds a transaction's new hashes (sorted) by merging.
     mutating func merge(_ added: [Int64]) {
         guard !added.isEmpty else { return }
-        var merged: [Int64] = []
-        merged.reserveCapacity(sorted.count + added.count)
-        var i = 0
-        var j = 0
-        while i < sorted.count && j < added.count {
-            if sorted[i] <= added[j] { merged.append(sorted[i]); i += 1 } else { merged.append(added[j]); j += 1 }
-        }
-        merged.append(contentsOf: sorted[i...])
-        merged.append(contentsOf: added[j...])
-        sorted = merged
+        SortedMerge.merge(added, into: &sorted, by: \.self)
         rebuildDirectory()
     }
 

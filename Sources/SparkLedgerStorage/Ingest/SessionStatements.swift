@@ -7,6 +7,8 @@ struct SessionStatements {
     let insertEvent: RawStatement
     let lookupEventHash: RawStatement
     let insertEventHash: RawStatement
+    let insertRecentEventIDs: RawStatement
+    let clearRecentEventIDs: RawStatement
     let lookupCollision: RawStatement
     let insertCollision: RawStatement
     let selectEventID: RawStatement
@@ -27,6 +29,8 @@ struct SessionStatements {
             """)
         lookupEventHash = try RawStatement(db, "SELECT execution_key, seq FROM event_ids WHERE event_hash = ?1")
         insertEventHash = try RawStatement(db, "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?1, ?2, ?3)")
+        insertRecentEventIDs = try RawStatement(db, "INSERT INTO event_ids_recent (first_seq, entries) VALUES (?1, ?2)")
+        clearRecentEventIDs = try RawStatement(db, "DELETE FROM event_ids_recent")
         lookupCollision = try RawStatement(db, "SELECT execution_key, seq FROM event_id_collisions WHERE event_id = ?1")
         insertCollision = try RawStatement(db, "INSERT INTO event_id_collisions (event_id, execution_key, seq) VALUES (?1, ?2, ?3)")
         selectEventID = try RawStatement(db, "SELECT event_id FROM events WHERE execution_key = ?1 AND seq = ?2")

@@ -50,6 +50,7 @@ final class WriteSession {
     private let prices: PriceConfiguration
     private let now: Int64
     private let hash: (String) -> Int64
+    private let recentEventIDsLimit: Int
     private let cache: WriterState
     private let knownEventIDs: KnownHashes?
     private let knownExecutionIDs: KnownHashes?
@@ -74,18 +75,23 @@ final class WriteSession {
     private var written: [StoredExecution] = []
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
-    /// The hashes `finish` added to `event_ids`, sorted.
+    /// The event ids `finish` indexed, sorted by hash.
+    private(set) var addedEventIDs: [NewEventIndex.Entry] = []
+    /// Their hashes.
     private(set) var addedHashes: [Int64] = []
+    /// Whether `finish` moved `event_ids_recent` (and the session's ids) into `event_ids`.
+    private(set) var movedRecentEventIDs = false
     /// The `KnownHashes.executionIDHash` of the executions `finish` added, sorted.
     private(set) var addedExecutionHashes: [Int64] = []
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
-    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, cache: WriterState,
-         expectedRecords: Int = 0) throws {
+    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, recentEventIDsLimit: Int,
+         cache: WriterState, expectedRecords: Int = 0) throws {
         self.db = db
         self.prices = prices
         self.now = now
         self.hash = hash
+        self.recentEventIDsLimit = recentEventIDsLimit
         self.cache = cache
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
@@ -217,6 +223,7 @@ final class WriteSession {
     private func lookupHash(_ eventHash: Int64) throws -> EventLocation? {
         if let mine = newEvents[eventHash] { return EventLocation(key: mine.key, seq: mine.seq, eventID: "") }
         if knownEventIDs?.mayContain(eventHash) == false { return nil }
+        if let recent = cache.recentEventIDs[eventHash] { return EventLocation(key: recent.key, seq: recent.seq, eventID: "") }
         let lookup = statements.lookupEventHash
         lookup.bind(1, eventHash)
         defer { lookup.reset() }
@@ -359,15 +366,7 @@ final class WriteSession {
             jobVersion.bind(2, nextSeq)
             try jobVersion.execute()
         }
-        let index = statements.insertEventHash
-        let added = newEvents.sortedByHash()
-        addedHashes = added.map(\.hash)
-        for entry in added {
-            index.bind(1, entry.hash)
-            index.bind(2, entry.key)
-            index.bind(3, entry.seq)
-            try index.execute()
-        }
+        try indexNewEventIDs()
         let collisions = statements.insertCollision
         for (eventID, location) in newCollisions {
             collisions.bind(1, eventID)
@@ -387,6 +386,31 @@ final class WriteSession {
             advance.bind(4, now)
             try advance.execute()
         }
+    }
+
+    /// Stores the new event ids as one row of `event_ids_recent`, or, once `recentEventIDsLimit`
+    /// have gathered there, moves them all (with this session's) into `event_ids` in hash order
+    /// (`RecentEventIDs` says why).
+    private func indexNewEventIDs() throws {
+        addedEventIDs = newEvents.sortedByHash()
+        addedHashes = addedEventIDs.map(\.hash)
+        if cache.recentEventIDs.count + addedEventIDs.count < recentEventIDsLimit {
+            guard let firstSeq = addedEventIDs.lazy.map(\.seq).min() else { return }
+            let append = statements.insertRecentEventIDs
+            append.bind(1, firstSeq)
+            append.bind(2, blob: RecentEventIDs.pack(addedEventIDs))
+            try append.execute()
+            return
+        }
+        let index = statements.insertEventHash
+        try cache.recentEventIDs.forEachMerged(with: addedEventIDs) { entry in
+            index.bind(1, entry.hash)
+            index.bind(2, entry.key)
+            index.bind(3, entry.seq)
+            try index.execute()
+        }
+        try statements.clearRecentEventIDs.execute()
+        movedRecentEventIDs = true
     }
 
     /// The snapshots `finish` wrote, handed over (not copied) to the writer's cache.

@@ -18,6 +18,8 @@ struct WriterState {
     /// or when too many.
     var knownEventIDs: KnownHashes?
     var knownExecutionIDs: KnownHashes?
+    /// What `event_ids_recent` holds, loaded with the known hashes.
+    var recentEventIDs = RecentEventIDs()
     var knownHashesLoaded = false
 
     init(capacity: Int) {
@@ -49,6 +51,7 @@ struct WriterState {
         dataVersion = nil
         knownEventIDs = nil
         knownExecutionIDs = nil
+        recentEventIDs = RecentEventIDs()
         knownHashesLoaded = false
     }
 }

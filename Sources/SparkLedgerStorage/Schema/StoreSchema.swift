@@ -28,8 +28,28 @@ enum StoreSchema {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v5: the event-id index's newest entries appended, moved into event_ids in bulk") { db in
+            for statement in version5 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
+
+    /// Statements of the fifth version: each transaction stores its new event ids as one packed
+    /// row of `event_ids_recent`, and the writer moves them into `event_ids` in hash order once
+    /// many have gathered (`RecentEventIDs`). `event_ids` is keyed by a uniform hash, so every
+    /// transaction that inserted into it rewrote nearly all its pages, a statement a row.
+    static let version5: [String] = [
+        """
+        CREATE TABLE event_ids_recent (
+            first_seq INTEGER PRIMARY KEY,
+            entries BLOB NOT NULL CHECK (length(entries) % 24 = 0)
+        )
+        """,
+        // Rows leave only by the move into event_ids, in the same transaction.
+        appendOnly("event_ids_recent"),
+    ]
 
     /// Statements of the fourth version: `daily_usage` summed per (day, team), a projection of
     /// it kept in the same transactions, so that usage by team over weeks reads a few hundred
