@@ -17,8 +17,8 @@ final class WriteSession {
     /// What `finish` needs to know of an execution as it was stored before this session.
     struct StoredVersion {
         var columns: ExecutionProjector.StoredColumns
-        /// The usage row it counted in.
-        var day: DailyUsageKey?
+        /// What it added to its usage row (nil when it counted in none).
+        var contribution: UsageContribution?
     }
 
     /// An execution touched by this session. A class: it is updated in place many times.
@@ -279,7 +279,7 @@ final class WriteSession {
         let execution: StagedExecution
         if mayBeStored(executionID), let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
             let old = stored.snapshot
-            let version = StoredVersion(columns: ExecutionProjector.StoredColumns(old), day: UsageContribution(snapshot: old, prices: prices)?.key)
+            let version = StoredVersion(columns: ExecutionProjector.StoredColumns(old), contribution: UsageContribution(snapshot: old, prices: prices))
             execution = StagedExecution(key: stored.key, original: version, snapshot: old)
         } else {
             execution = StagedExecution(key: nextExecutionKey, original: nil, snapshot: ExecutionSnapshot(executionID: executionID))
@@ -331,7 +331,10 @@ final class WriteSession {
 
     /// Writes everything the session staged. Call once, inside the transaction.
     func finish() throws {
+        // A usage row is a function of its executions' contributions: it is recomputed only when
+        // one of them changed (an execution that only heard a STATE event leaves it as it was).
         var affectedDays: Set<DailyUsageKey> = []
+        var affectedJobs: Set<String> = []
         let projector = statements.executions
         written.reserveCapacity(staged.count)
         for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
@@ -342,14 +345,18 @@ final class WriteSession {
                 ? ExecutionFold.fold(executionID: executionID, events: try statements.events.events(ofExecutionKey: execution.key, executionID: executionID))
                 : execution.takeSnapshot()
             let row: WrittenExecution
+            let oldContribution = execution.original?.contribution
             if let old = execution.original {
                 row = try projector.update(snapshot, key: execution.key, replacing: old.columns)
-                if let day = old.day { affectedDays.insert(day) }
             } else {
                 row = try projector.insert(snapshot, key: execution.key)
                 addedExecutionHashes.append(KnownHashes.executionIDHash(executionID))
             }
-            if let contribution = row.contribution { affectedDays.insert(contribution.key) }
+            for contribution in [oldContribution, row.contribution] {
+                guard let contribution else { continue }
+                affectedJobs.insert(contribution.key.jobPath)
+                if row.contribution != oldContribution { affectedDays.insert(contribution.key) }
+            }
             written.append(row.execution)
         }
         addedExecutionHashes.sort()
@@ -361,7 +368,7 @@ final class WriteSession {
         }
         // Every job whose executions changed gets this transaction's position as its version.
         let jobVersion = statements.upsertJobVersion
-        for jobPath in Set(affectedDays.map(\.jobPath)).sorted() {
+        for jobPath in affectedJobs.sorted() {
             jobVersion.bind(1, jobPath)
             jobVersion.bind(2, nextSeq)
             try jobVersion.execute()
