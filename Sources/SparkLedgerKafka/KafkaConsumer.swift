@@ -36,17 +36,32 @@ public final class KafkaConsumer {
     private let context: Unmanaged<Context>
     private var closed = false
 
-    /// Consumer defaults; `--kafka-option` overrides any of them.
-    public static let defaults: [(String, String)] = [
-        ("enable.auto.commit", "false"),
-        ("enable.auto.offset.store", "false"),
-        ("auto.offset.reset", "earliest"),
-        ("enable.partition.eof", "false"),
-        ("client.id", "sparkledger"),
-        // Client errors reach `poll`'s caller, which logs them once in a while; librdkafka's own
-        // log would print every reconnect attempt. `--kafka-option log_level=6` brings it back.
-        ("log_level", "2"),
-    ]
+    /// Consumer defaults for the librdkafka in use; `--kafka-option` overrides any of them.
+    public static var defaults: [(String, String)] { defaults(libraryVersion: rd_kafka_version()) }
+
+    /// The first librdkafka with `fetch.queue.backoff.ms` (2.1.0, as `rd_kafka_version()` reports it).
+    static let fetchQueueBackoffVersion: Int32 = 0x0201_00FF
+
+    static func defaults(libraryVersion: Int32) -> [(String, String)] {
+        var defaults = [
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("auto.offset.reset", "earliest"),
+            ("enable.partition.eof", "false"),
+            ("client.id", "sparkledger"),
+            // Client errors reach `poll`'s caller, which logs them once in a while; librdkafka's own
+            // log would print every reconnect attempt. `--kafka-option log_level=6` brings it back.
+            ("log_level", "2"),
+        ]
+        // When the local queue passes its limits (a backlog: one fetch response may fill it),
+        // librdkafka stops fetching *every* partition for this long, 1 s by default — measured, a
+        // second of a million-record backlog spent with the queue drained and no fetch in flight.
+        // Older libraries lack the property (and refuse unknown ones): they keep the second.
+        if libraryVersion >= fetchQueueBackoffVersion {
+            defaults.append(("fetch.queue.backoff.ms", "20"))
+        }
+        return defaults
+    }
 
     public init(client: KafkaClientConfiguration, group: String, topics: [String], rebalance: KafkaRebalanceHandler) throws(KafkaError) {
         let conf = try client.makeConf(defaults: Self.defaults + [("group.id", group)])
