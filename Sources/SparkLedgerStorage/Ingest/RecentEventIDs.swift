@@ -5,9 +5,10 @@ import GRDB
 /// `event_ids` is keyed by a uniform hash, so a transaction that inserts into it touches nearly
 /// every page of it, and each row costs a statement. A transaction instead stores its new event
 /// ids as one row of `event_ids_recent`: a packed array, so one statement and one append. Once
-/// `limit` ids have gathered there, the writer moves them all into `event_ids` in hash order and
-/// empties the table, in one transaction: the index is rewritten once per `limit` events instead
-/// of once per transaction. Until then the writer finds them here, in memory.
+/// `StoreConfiguration.recentEventIDsLimit` ids have gathered there, the writer moves them all
+/// into `event_ids` in hash order and empties the table, in one transaction: the index is
+/// rewritten once per that many events instead of once per transaction. Until then the writer
+/// finds them here, in memory.
 ///
 /// Sorted by hash; 24 bytes an entry.
 struct RecentEventIDs {

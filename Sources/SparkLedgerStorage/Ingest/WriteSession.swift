@@ -352,10 +352,10 @@ final class WriteSession {
                 row = try projector.insert(snapshot, key: execution.key)
                 addedExecutionHashes.append(KnownHashes.executionIDHash(executionID))
             }
-            for contribution in [oldContribution, row.contribution] {
-                guard let contribution else { continue }
+            let changed = row.contribution != oldContribution
+            for case let contribution? in [oldContribution, row.contribution] {
                 affectedJobs.insert(contribution.key.jobPath)
-                if row.contribution != oldContribution { affectedDays.insert(contribution.key) }
+                if changed { affectedDays.insert(contribution.key) }
             }
             written.append(row.execution)
         }
