@@ -53,7 +53,9 @@ struct PublishedHistory {
                                 encoding: KafkaEventEncoding) throws -> Int {
         // The tests' client carries consumer-group timings, which producers would warn about.
         let producer = KafkaClientConfiguration(brokers: client.brokers)
-        try KafkaAdmin.createTopic(topic, partitions: partitions, client: producer)
+        // 30 s, not the CLI's 10: the suite runs many servers and `serve`s at once on two cores,
+        // and a just-started broker once took longer than 10 s to answer under that load.
+        try KafkaAdmin.createTopic(topic, partitions: partitions, client: producer, timeoutMilliseconds: 30_000)
         let report = try KafkaEventPublisher(client: producer, topic: topic, encoding: encoding).publish([file])
         #expect(report.messages == lines)
         return report.sentAsJSON
