@@ -8,7 +8,8 @@ final class OwnBroker {
     let port: UInt16
     private var process: Process?
 
-    /// A free port, and no broker on it yet.
+    /// A free port, and no broker on it yet. Tansu exits quietly when its port is taken, and then
+    /// whatever holds the port answers instead.
     init() throws {
         port = try Self.freePort()
     }
@@ -36,6 +37,10 @@ final class OwnBroker {
             guard process.isRunning, ContinuousClock.now < deadline else { throw TestBroker.Missing(description: "Tansu did not start on \(address)") }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // Something answers on the port: make sure it is this Tansu, not a process that took
+        // the port while the broker was down (Tansu exits 0 when it cannot bind).
+        try await Task.sleep(for: .milliseconds(200))
+        guard process.isRunning else { throw TestBroker.Missing(description: "Tansu exited at start: \(address) is taken") }
     }
 
     /// Gone at once, as a crashed broker is.
@@ -48,18 +53,29 @@ final class OwnBroker {
 
     deinit { kill() }
 
+    /// A free port below Linux's ephemeral range (32768–60999 by default). A port from that
+    /// range — what binding port 0 gives — can be handed to another process's port-0 listener
+    /// (every `serve` under test binds its HTTP server so) or become the source port of a client
+    /// connecting to it while the broker is down, a TCP self-connect that looks like a broker. Seen
+    /// as two rare failures of these tests under the whole suite's load.
     private static func freePort() throws -> UInt16 {
+        for _ in 0..<200 {
+            let port = UInt16.random(in: 20_000..<32_768)
+            if canBind(port) { return port }
+        }
+        throw TestBroker.Missing(description: "no free port between 20000 and 32767")
+    }
+
+    private static func canBind(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw TestBroker.Missing(description: "no free port") }
-        return UInt16(bigEndian: address.sin_port)
     }
 
     private static func accepts(_ port: UInt16) -> Bool {
