@@ -129,12 +129,7 @@ public final class SQLiteEventStore: Sendable {
                                 // Checked under the write lock: a commit by another process (a
                                 // second `serve` on the same file) since ours voids the cache.
                                 if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
-                                if !state.knownHashesLoaded {
-                                    state.recentEventIDs = try RecentEventIDs(db)
-                                    state.knownEventIDs = try KnownHashes.eventIDs(db, recent: state.recentEventIDs)
-                                    state.knownExecutionIDs = try KnownHashes.executionIDs(db)
-                                    state.knownHashesLoaded = true
-                                }
+                                try state.loadKnownIDs(db)
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, recentEventIDsLimit: recentLimit, cache: state,
                                                                expectedRecords: min(transactionRecords, 1 << 17))
                                 session = current
@@ -162,20 +157,11 @@ public final class SQLiteEventStore: Sendable {
                         // from different arenas).
                         MemoryRelease.releaseFreedMemory()
                         committed(session?.records ?? 0)
-                        let written = session?.takeWritten() ?? []
-                        let addedEventHashes = session?.addedHashes ?? []
-                        let addedEventIDs = session?.addedEventIDs ?? []
-                        let movedRecentEventIDs = session?.movedRecentEventIDs ?? false
-                        let addedExecutionHashes = session?.addedExecutionHashes ?? []
+                        let additions = session?.takeAdditions() ?? WriterState.Additions()
                         // The session read the cache through a copy that shares its storage:
                         // changing the cache while that copy lives would copy it whole.
                         session = nil
-                        state.remember(written)
-                        state.knownEventIDs?.merge(addedEventHashes)
-                        if movedRecentEventIDs { state.recentEventIDs.removeAll() } else { state.recentEventIDs.merge(addedEventIDs) }
-                        if let known = state.knownEventIDs, known.count > KnownHashes.capacity { state.knownEventIDs = nil }
-                        state.knownExecutionIDs?.merge(addedExecutionHashes)
-                        if let known = state.knownExecutionIDs, known.count > KnownHashes.capacity { state.knownExecutionIDs = nil }
+                        state.add(additions)
                         state.dataVersion = try db.dataVersion()
                     }
                 }

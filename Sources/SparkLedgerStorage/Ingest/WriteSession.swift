@@ -71,18 +71,10 @@ final class WriteSession {
     /// The checkpoint source of the partition looked up last: a batch's records come in runs
     /// of one partition, and building the name for each record cost an allocation.
     private var lastKafkaSource: (topic: String, partition: Int32, source: String)?
-    /// Snapshots as written by `finish`, for the writer's cache.
-    private var written: [StoredExecution] = []
+    /// What `finish` wrote and indexed, for the writer's state once committed.
+    private var additions = WriterState.Additions()
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
-    /// The event ids `finish` indexed, sorted by hash.
-    private(set) var addedEventIDs: [NewEventIndex.Entry] = []
-    /// Their hashes.
-    private(set) var addedHashes: [Int64] = []
-    /// Whether `finish` moved `event_ids_recent` (and the session's ids) into `event_ids`.
-    private(set) var movedRecentEventIDs = false
-    /// The `KnownHashes.executionIDHash` of the executions `finish` added, sorted.
-    private(set) var addedExecutionHashes: [Int64] = []
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, recentEventIDsLimit: Int,
@@ -336,7 +328,7 @@ final class WriteSession {
         var affectedDays: Set<DailyUsageKey> = []
         var affectedJobs: Set<String> = []
         let projector = statements.executions
-        written.reserveCapacity(staged.count)
+        additions.written.reserveCapacity(staged.count)
         for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
             let executionID = execution.snapshot.executionID
             // The snapshot moves out of the staged execution into the row written and on into
@@ -350,16 +342,16 @@ final class WriteSession {
                 row = try projector.update(snapshot, key: execution.key, replacing: old.columns)
             } else {
                 row = try projector.insert(snapshot, key: execution.key)
-                addedExecutionHashes.append(KnownHashes.executionIDHash(executionID))
+                additions.executionHashes.append(KnownHashes.executionIDHash(executionID))
             }
             let changed = row.contribution != oldContribution
             for case let contribution? in [oldContribution, row.contribution] {
                 affectedJobs.insert(contribution.key.jobPath)
                 if changed { affectedDays.insert(contribution.key) }
             }
-            written.append(row.execution)
+            additions.written.append(row.execution)
         }
-        addedExecutionHashes.sort()
+        additions.executionHashes.sort()
         for day in affectedDays.sorted() {
             try statements.usage.recompute(day)
         }
@@ -399,31 +391,31 @@ final class WriteSession {
     /// have gathered there, moves them all (with this session's) into `event_ids` in hash order
     /// (`RecentEventIDs` says why).
     private func indexNewEventIDs() throws {
-        addedEventIDs = newEvents.sortedByHash()
-        addedHashes = addedEventIDs.map(\.hash)
-        if cache.recentEventIDs.count + addedEventIDs.count < recentEventIDsLimit {
-            guard let firstSeq = addedEventIDs.lazy.map(\.seq).min() else { return }
+        let added = newEvents.sortedByHash()
+        additions.eventIDs = added
+        if cache.recentEventIDs.count + added.count < recentEventIDsLimit {
+            guard let firstSeq = added.lazy.map(\.seq).min() else { return }
             let append = statements.insertRecentEventIDs
             append.bind(1, firstSeq)
-            append.bind(2, blob: RecentEventIDs.pack(addedEventIDs))
+            append.bind(2, blob: RecentEventIDs.pack(added))
             try append.execute()
             return
         }
         let index = statements.insertEventHash
-        try cache.recentEventIDs.forEachMerged(with: addedEventIDs) { entry in
+        try cache.recentEventIDs.forEachMerged(with: added) { entry in
             index.bind(1, entry.hash)
             index.bind(2, entry.key)
             index.bind(3, entry.seq)
             try index.execute()
         }
         try statements.clearRecentEventIDs.execute()
-        movedRecentEventIDs = true
+        additions.movedRecentEventIDs = true
     }
 
-    /// The snapshots `finish` wrote, handed over (not copied) to the writer's cache.
-    func takeWritten() -> [StoredExecution] {
-        defer { written = [] }
-        return written
+    /// What `finish` wrote and indexed, handed over (not copied) to the writer's state.
+    func takeAdditions() -> WriterState.Additions {
+        defer { additions = WriterState.Additions() }
+        return additions
     }
 
     // MARK: helpers

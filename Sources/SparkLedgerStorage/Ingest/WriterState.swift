@@ -1,3 +1,5 @@
+import GRDB
+
 /// What the writer remembers between transactions so that it need not read back what it just
 /// wrote: recently written executions, and which ids the store already holds.
 ///
@@ -5,6 +7,18 @@
 /// `PRAGMA data_version` with the value after our last commit and forgets everything when
 /// another connection (another process) has written in between.
 struct WriterState {
+    /// What a committed transaction adds to the writer's state.
+    struct Additions {
+        /// The snapshots it wrote, in key order.
+        var written: [StoredExecution] = []
+        /// The event ids it indexed, sorted by hash.
+        var eventIDs: [NewEventIndex.Entry] = []
+        /// Whether it moved `event_ids_recent` (its own ids included) into `event_ids`.
+        var movedRecentEventIDs = false
+        /// The `KnownHashes.executionIDHash` of the executions it added, sorted.
+        var executionHashes: [Int64] = []
+    }
+
     /// Bounds memory: about this many executions are kept, the most recently written.
     let capacity: Int
     /// Executions written since `older` was set aside; looked up first.
@@ -16,11 +30,11 @@ struct WriterState {
     var dataVersion: Int64?
     /// The store's event-id hashes and execution-id hashes, loaded on first use; nil until then
     /// or when too many.
-    var knownEventIDs: KnownHashes?
-    var knownExecutionIDs: KnownHashes?
+    private(set) var knownEventIDs: KnownHashes?
+    private(set) var knownExecutionIDs: KnownHashes?
     /// What `event_ids_recent` holds, loaded with the known hashes.
-    var recentEventIDs = RecentEventIDs()
-    var knownHashesLoaded = false
+    private(set) var recentEventIDs = RecentEventIDs()
+    private var knownHashesLoaded = false
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -30,10 +44,41 @@ struct WriterState {
         recent[executionID] ?? older[executionID]
     }
 
+    /// Reads the store's ids into memory, unless they are there already.
+    mutating func loadKnownIDs(_ db: Database) throws {
+        guard !knownHashesLoaded else { return }
+        recentEventIDs = try RecentEventIDs(db)
+        knownEventIDs = try KnownHashes.eventIDs(db, recent: recentEventIDs)
+        knownExecutionIDs = try KnownHashes.executionIDs(db)
+        knownHashesLoaded = true
+    }
+
+    /// Takes in what a committed transaction added. Consumed: its snapshots move into the cache.
+    mutating func add(_ additions: consuming Additions) {
+        // Taken out, so that `remember` owns the only reference and reorders it without a copy.
+        var written: [StoredExecution] = []
+        swap(&written, &additions.written)
+        remember(written)
+        Self.merge(additions.eventIDs.map(\.hash), into: &knownEventIDs)
+        Self.merge(additions.executionHashes, into: &knownExecutionIDs)
+        if additions.movedRecentEventIDs {
+            recentEventIDs.removeAll()
+        } else {
+            recentEventIDs.merge(additions.eventIDs)
+        }
+    }
+
+    /// Merges in place (a copy would copy every hash); past `KnownHashes.capacity` the set is
+    /// dropped and the writer asks the store instead.
+    private static func merge(_ added: [Int64], into known: inout KnownHashes?) {
+        known?.merge(added)
+        if let count = known?.count, count > KnownHashes.capacity { known = nil }
+    }
+
     /// Remembers what a transaction wrote, in the order written (ascending keys: the newest
     /// executions, the likeliest to hear more, are remembered last and kept longest). The array
     /// is consumed: each snapshot moves into the cache.
-    mutating func remember(_ executions: consuming [StoredExecution]) {
+    private mutating func remember(_ executions: consuming [StoredExecution]) {
         let generation = max(1, capacity / 2)
         executions.reverse()
         while let execution = executions.popLast() {
