@@ -43,7 +43,7 @@ public enum ExecutionFold {
 
         case .state(let state):
             snapshot.operatorState = state.operatorState
-            applyOperatorState(OperatorStateEffect(operatorState: state.operatorState), at: time, to: &snapshot)
+            applyOperatorState(state.effect, at: time, to: &snapshot)
 
         case .metricsSummary(let metrics):
             snapshot.metrics = metrics

@@ -21,7 +21,10 @@ public struct RunningPayload: Sendable, Equatable {
 
 /// STATE: the operator's ApplicationStateSummary name for the application.
 public struct StatePayload: Sendable, Equatable {
-    public var operatorState: String
+    public let operatorState: String
+    /// What `operatorState` does to a snapshot, worked out once when the payload is read (on
+    /// the validating thread) rather than by the fold, a dozen string comparisons an event.
+    public let effect: OperatorStateEffect
     public var message: String?
     public var attempt: Int64?
 
@@ -30,12 +33,14 @@ public struct StatePayload: Sendable, Equatable {
 
     public init(operatorState: String, message: String? = nil, attempt: Int64? = nil) {
         self.operatorState = operatorState
+        self.effect = OperatorStateEffect(operatorState: operatorState)
         self.message = message
         self.attempt = attempt
     }
 
     public init(_ reader: PayloadReader) throws(FieldError) {
         operatorState = try reader.requiredString("operator_state")
+        effect = OperatorStateEffect(operatorState: operatorState)
         message = try reader.optionalString("message")
         attempt = try reader.optionalInteger("attempt", minimum: 0)
     }

@@ -2,8 +2,15 @@
 /// Part of the on-disk format — changing it makes every stored database unreadable for dedupe.
 enum EventIDHash {
     static func hash(_ eventID: String) -> Int64 {
+        // A native string hands out its bytes in place; walking `utf8` index by index cost
+        // about 30 instructions a byte (measured with callgrind), the loop over a buffer 4.
+        if let hash = eventID.utf8.withContiguousStorageIfAvailable(hash(bytes:)) { return hash }
+        return hash(bytes: Array(eventID.utf8))
+    }
+
+    static func hash(bytes: some Collection<UInt8>) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in eventID.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= 0x0000_0100_0000_01b3
         }
