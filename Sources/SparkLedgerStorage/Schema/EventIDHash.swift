@@ -2,8 +2,8 @@
 /// Part of the on-disk format — changing it makes every stored database unreadable for dedupe.
 enum EventIDHash {
     static func hash(_ eventID: String) -> Int64 {
-        // A native string hands out its bytes in place; walking `utf8` index by index cost
-        // about 30 instructions a byte (measured with callgrind), the loop over a buffer 4.
+        // A native string hands out its bytes in place. Walking `utf8` index by index cost
+        // ~32 instructions a byte (callgrind), the loop over the buffer ~6 with the call.
         if let hash = eventID.utf8.withContiguousStorageIfAvailable(hash(bytes:)) { return hash }
         return hash(bytes: Array(eventID.utf8))
     }
