@@ -39,10 +39,8 @@ public struct StatePayload: Sendable, Equatable {
     }
 
     public init(_ reader: PayloadReader) throws(FieldError) {
-        operatorState = try reader.requiredString("operator_state")
-        effect = OperatorStateEffect(operatorState: operatorState)
-        message = try reader.optionalString("message")
-        attempt = try reader.optionalInteger("attempt", minimum: 0)
+        self.init(operatorState: try reader.requiredString("operator_state"), message: try reader.optionalString("message"),
+                  attempt: try reader.optionalInteger("attempt", minimum: 0))
     }
 }
 
