@@ -105,7 +105,7 @@ public final class SQLiteEventStore: Sendable {
     ) throws(StoreError) {
         let prices = configuration.prices
         let hash = configuration.eventIDHash
-        let recentLimit = configuration.recentEventIDsLimit
+        let limits = WriteSession.Limits(recentEventIDs: configuration.recentEventIDsLimit, pendingLogBytes: configuration.pendingLogLimitBytes)
         let clock = configuration.clock
         let checkpointer = WALCheckpointer(path: path)
         let walLimit = configuration.walLimitBytes
@@ -130,7 +130,7 @@ public final class SQLiteEventStore: Sendable {
                                 // second `serve` on the same file) since ours voids the cache.
                                 if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
                                 try state.loadKnownIDs(db)
-                                let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, recentEventIDsLimit: recentLimit, cache: state,
+                                let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, limits: limits, cache: state,
                                                                expectedRecords: min(transactionRecords, 1 << 17))
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {

@@ -46,6 +46,11 @@ public struct StoreConfiguration: Sendable {
     /// How many event ids gather in `event_ids_recent` (24 bytes each in the writer's memory)
     /// before the writer moves them into `event_ids` (`RecentEventIDs`). Tests lower it.
     var recentEventIDsLimit = 500_000
+    /// A write session writes the events it gathered for the log (a row per execution) once they
+    /// take this many bytes, and at the end of the transaction: without a bound, a 100,000-event
+    /// transaction would hold ~26 MB of them. Tests lower it to split an execution's events of one
+    /// transaction over several rows.
+    var pendingLogLimitBytes = 8 << 20
     /// Caps the database size (`PRAGMA max_page_count`); tests use it to fill the "disk".
     var maximumPageCount: Int?
     /// When the WAL file passes this size after a commit, the writer truncates it (see

@@ -11,6 +11,8 @@ import Testing
         try fixture.append([Envelope.make("m1", at: 1_790_000_001_000)])
         #expect(try fixture.count("event_ids") == 2 && fixture.count("event_ids_recent") == 1)
         for sql in [
+            "UPDATE event_groups SET event_count = 1", "DELETE FROM event_groups",
+            // The per-event view of the log cannot be written at all.
             "UPDATE events SET timestamp = timestamp + 1", "DELETE FROM events",
             "UPDATE event_ids SET seq = 99", "DELETE FROM event_ids", "UPDATE event_ids_recent SET entries = x''",
             "UPDATE quarantine SET reason = 'malformed'", "DELETE FROM quarantine",
@@ -21,6 +23,7 @@ import Testing
             }
         }
         #expect(try fixture.count("events") == 3)
+        #expect(try fixture.count("event_groups") == 2)
         #expect(try fixture.count("quarantine") == 1)
         // Projections are not the log: replay may rewrite them.
         try fixture.withDatabase { db in try db.execute(sql: "UPDATE executions SET cost_usd = 1") }
@@ -30,10 +33,10 @@ import Testing
         let fixture = try StoreFixture()
         try fixture.append([Envelope.submit("s1")])
         let bad = [
-            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'NOPE', 1790000000000, 'runner', 1, '{}')",
-            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 5, 'runner', 1, '{}')",
-            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 1790000000000, 'cron', 1, '{}')",
-            "INSERT INTO events (event_id, execution_key, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 'CANCEL', 1790000000000, 'runner', 1, '[1]')",
+            "INSERT INTO events (event_id, execution_key, seq, event_type, timestamp, source, schema_version, payload) VALUES ('x', 1, 9, 'CANCEL', 1790000000000, 'runner', 1, '{}')",
+            "INSERT INTO event_groups (first_seq, execution_key, event_count, events) VALUES (9, 1, 0, '[]')",
+            "INSERT INTO event_groups (first_seq, execution_key, event_count, events) VALUES (0, 1, 1, '[]')",
+            "INSERT INTO event_groups (first_seq, execution_key, event_count, events) VALUES (1, 1, 1, '[]')",  // seq 1 holds s1's group
             "INSERT INTO quarantine (reason, detail, origin, raw, raw_size, quarantined_at) VALUES ('bad', '', '', x'00', 1, 0)",
         ]
         for sql in bad {

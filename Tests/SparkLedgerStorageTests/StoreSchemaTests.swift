@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SparkLedgerCore
 @testable import SparkLedgerStorage
 import Testing
 
@@ -53,5 +54,65 @@ import Testing
         let migrated = try SQLiteEventStore(StoreConfiguration(path: fixture.path))
         #expect(try migrated.dailyUsage() == expected)
         #expect(try migrated.replay().identical)
+    }
+
+    /// Version 6 moves a row-per-event log (versions 1–5) into event_groups: the same events, in
+    /// the same order, the same projections, and ingest goes on from there.
+    @Test func version6MovesTheLogIntoGroups() throws {
+        let fixture = try StoreFixture()
+        let history = StoreFixture.history(executions: 300, seed: 4, lateRate: 0.05)
+        let half = history.lines.count / 2
+        _ = try fixture.appendAll(Array(history.lines[..<half]), batchSize: 700)
+        let events = try Self.allEvents(fixture.store)
+        let state = try fixture.visibleState()
+        // Back to the log of version 5: a row per event in the table `events`.
+        try fixture.withDatabase { db in
+            try db.execute(sql: "CREATE TABLE events_v5 AS SELECT * FROM events")
+            try db.execute(sql: "DROP VIEW events")
+            for statement in StoreSchema.version1.prefix(3) {
+                try db.execute(sql: statement)  // the events table and its two triggers
+            }
+            try db.execute(sql: """
+                INSERT INTO events SELECT * FROM events_v5;
+                DROP TABLE events_v5;
+                DROP TRIGGER event_groups_append_only;
+                DROP TRIGGER event_groups_no_delete;
+                DROP TABLE event_groups;
+                DELETE FROM grdb_migrations WHERE identifier LIKE 'v6:%';
+                """)
+            #expect(try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = 'events'") == "table")
+        }
+        let migrated = try StoreFixture.reopen(fixture)
+        #expect(try Self.allEvents(migrated) == events)
+        #expect(try migrated.replay().identical)
+        let after = try migrated.read { db in try String.fetchAll(db, sql: "SELECT type || ' ' || name FROM sqlite_master WHERE name LIKE 'event%' ORDER BY name") }
+        #expect(after.contains("view events") && after.contains("table event_groups"))
+        // Ingest goes on, and ends where a store that was never migrated ends.
+        let rest = Array(history.lines[half...])
+        for start in stride(from: 0, to: rest.count, by: 700) {
+            try migrated.append(IngestBatch(items: StoreFixture.items(Array(rest[start..<min(rest.count, start + 700)]))))
+        }
+        let never = try StoreFixture()
+        _ = try never.appendAll(history.lines, batchSize: 700)
+        #expect(try Self.allEvents(migrated) == (try Self.allEvents(never.store)))
+        #expect(try never.visibleState().executions == (try visible(migrated)))
+        let migratedCount = try visible(migrated).count
+        #expect(state.executions.count > 100 && state.executions.count < migratedCount)
+    }
+
+    private static func allEvents(_ store: SQLiteEventStore) throws -> [String] {
+        var events: [String] = []
+        try store.forEachEvent { seq, event in
+            events.append("\(seq) \(event.executionID) \(event.eventID) \(event.type) \(event.timestamp) \(event.canonicalPayload) \(event.canonicalExtensions ?? "-")")
+        }
+        return events
+    }
+
+    private func visible(_ store: SQLiteEventStore) throws -> [String: String] {
+        var executions: [String: String] = [:]
+        try store.forEachExecution(ExecutionFilter()) { execution in
+            executions[execution.snapshot.executionID] = JSONWriter.string(.object(execution.contractJSON))
+        }
+        return executions
     }
 }

@@ -4,14 +4,13 @@ import GRDB
 /// GRDB's cache hashes its SQL text, which for the 50-column snapshot update costs more than
 /// running it.
 struct SessionStatements {
-    let insertEvent: RawStatement
+    let insertEventGroup: RawStatement
     let lookupEventHash: RawStatement
     let insertEventHash: RawStatement
     let insertRecentEventIDs: RawStatement
     let clearRecentEventIDs: RawStatement
     let lookupCollision: RawStatement
     let insertCollision: RawStatement
-    let selectEventID: RawStatement
     let insertQuarantine: RawStatement
     let upsertCheckpoint: RawStatement
     let selectCheckpoint: RawStatement
@@ -23,17 +22,13 @@ struct SessionStatements {
     let usage: DailyUsageProjection
 
     init(_ db: Database, projector: ExecutionProjector, usage: DailyUsageProjection) throws {
-        insertEvent = try RawStatement(db, """
-            INSERT INTO events (execution_key, seq, event_id, event_type, timestamp, source, schema_version, payload, extensions)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-            """)
+        insertEventGroup = try RawStatement(db, "INSERT INTO event_groups (execution_key, first_seq, event_count, events) VALUES (?1, ?2, ?3, ?4)")
         lookupEventHash = try RawStatement(db, "SELECT execution_key, seq FROM event_ids WHERE event_hash = ?1")
         insertEventHash = try RawStatement(db, "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?1, ?2, ?3)")
         insertRecentEventIDs = try RawStatement(db, "INSERT INTO event_ids_recent (first_seq, entries) VALUES (?1, ?2)")
         clearRecentEventIDs = try RawStatement(db, "DELETE FROM event_ids_recent")
         lookupCollision = try RawStatement(db, "SELECT execution_key, seq FROM event_id_collisions WHERE event_id = ?1")
         insertCollision = try RawStatement(db, "INSERT INTO event_id_collisions (event_id, execution_key, seq) VALUES (?1, ?2, ?3)")
-        selectEventID = try RawStatement(db, "SELECT event_id FROM events WHERE execution_key = ?1 AND seq = ?2")
         insertQuarantine = try RawStatement(db, """
             INSERT INTO quarantine (reason, detail, origin, message_key, raw, raw_size, event_id, execution_id, quarantined_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)

@@ -1,17 +1,27 @@
 import GRDB
 import SparkLedgerCore
 
-/// One write transaction, fed one or more batches. Each batch's new events are appended to the
-/// log at once and folded into in-memory snapshots; `finish` then writes the touched snapshots,
-/// recomputes their days' usage, indexes the new event ids (sorted by hash, so the index is
-/// written front to back) and advances the log position and checkpoints. If anything throws,
-/// the caller rolls back and none of it happened.
+/// One write transaction, fed one or more batches. Each batch's new events are gathered per
+/// execution for the log (an `event_groups` row each, written once `Limits.pendingLogBytes` wait
+/// and at `finish`) and folded into in-memory snapshots; `finish` then writes the touched
+/// snapshots, recomputes their days' usage, indexes the new event ids (sorted by hash, so the
+/// index is written front to back) and advances the log position and checkpoints. If anything
+/// throws, the caller rolls back and none of it happened.
 final class WriteSession {
     /// Where a stored event is.
     struct EventLocation {
         var key: Int64
         var seq: Int64
         var eventID: String
+    }
+
+    /// How much a session lets gather in memory before it writes it out.
+    struct Limits {
+        /// Event ids waiting in `event_ids_recent` before they move into `event_ids`
+        /// (`StoreConfiguration.recentEventIDsLimit`).
+        var recentEventIDs: Int
+        /// Bytes of events waiting for the log (`StoreConfiguration.pendingLogLimitBytes`).
+        var pendingLogBytes: Int
     }
 
     /// What `finish` needs to know of an execution as it was stored before this session.
@@ -31,6 +41,8 @@ final class WriteSession {
         var needsRefold = false
         /// Events of the current batch, folded together once it is appended.
         var arrived: [ValidatedInput] = []
+        /// Events of this session not yet written to the log.
+        var pendingLog = EventGroup.Pending()
 
         init(key: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
             self.key = key
@@ -50,7 +62,7 @@ final class WriteSession {
     private let prices: PriceConfiguration
     private let now: Int64
     private let hash: (String) -> Int64
-    private let recentEventIDsLimit: Int
+    private let limits: Limits
     private let cache: WriterState
     private let knownEventIDs: KnownHashes?
     private let knownExecutionIDs: KnownHashes?
@@ -63,6 +75,10 @@ final class WriteSession {
     private var newEvents: NewEventIndex
     private var newCollisions: [String: EventLocation] = [:]
     private var staged: [String: StagedExecution] = [:]
+    /// `staged` by execution key, to find an event of this session that is not yet in the log.
+    private var stagedByKey: [Int64: StagedExecution] = [:]
+    /// Bytes waiting in the staged executions' `pendingLog`s.
+    private var pendingLogBytes = 0
     /// `staged` in the order executions were first touched (keys ascend for new ones).
     private var stagedOrder: [StagedExecution] = []
     private var checkpoints: [String: IngestCheckpoint] = [:]
@@ -77,13 +93,13 @@ final class WriteSession {
     private(set) var records = 0
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
-    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, recentEventIDsLimit: Int,
+    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, limits: Limits,
          cache: WriterState, expectedRecords: Int = 0) throws {
         self.db = db
         self.prices = prices
         self.now = now
         self.hash = hash
-        self.recentEventIDsLimit = recentEventIDsLimit
+        self.limits = limits
         self.cache = cache
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
@@ -128,7 +144,9 @@ final class WriteSession {
                     let execution = try stagedExecution(input.event.executionID)
                     let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
                     nextSeq += 1
-                    try insert(input, at: location)
+                    pendingLogBytes -= execution.pendingLog.bytes.count
+                    execution.pendingLog.append(input.event, seq: location.seq)
+                    pendingLogBytes += execution.pendingLog.bytes.count
                     if slotTaken {
                         newCollisions[input.event.eventID] = location
                     } else {
@@ -144,6 +162,7 @@ final class WriteSession {
         for execution in touched {
             fold(execution)
         }
+        if pendingLogBytes >= limits.pendingLogBytes { try writePendingLog() }
         outcome.executionsTouched = touched.count
         for var checkpoint in batch.checkpoints {
             if let stored = kafkaPositions[checkpoint.source] {
@@ -199,7 +218,7 @@ final class WriteSession {
     /// execution_id is equal exactly when the execution keys are.
     private func isSameContent(_ event: ExecutionEvent, as location: EventLocation) throws -> Bool {
         guard try knownKey(event.executionID) == location.key,
-              let stored = try statements.events.event(key: location.key, seq: location.seq, executionID: event.executionID) else {
+              let stored = try loggedEvent(at: location)?.event(executionID: event.executionID) else {
             return false
         }
         return stored.hasSameContent(as: event)
@@ -225,42 +244,39 @@ final class WriteSession {
 
     private func storedEventID(at location: EventLocation) throws -> String {
         if !location.eventID.isEmpty { return location.eventID }
-        let select = statements.selectEventID
-        select.bind(1, location.key)
-        select.bind(2, location.seq)
-        defer { select.reset() }
-        guard try select.step() else {
+        guard let logged = try loggedEvent(at: location) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event_ids names an event that is not in the log (\(location.key)/\(location.seq))")
         }
-        return select.string(0)
+        return logged.eventID
     }
 
-    /// Appends the event to the log. Reads the fields through the reference: passing the
-    /// `ExecutionEvent` itself would copy it (a dozen retains and releases an event).
-    private func insert(_ input: ValidatedInput, at location: EventLocation) throws {
-        let insert = statements.insertEvent
-        insert.bind(1, location.key)
-        insert.bind(2, location.seq)
-        insert.bind(4, input.event.type.rawValue)
-        insert.bind(5, input.event.timestamp)
-        insert.bind(6, input.event.source.rawValue)
-        insert.bind(7, Int64(input.event.schemaVersion))
-        insert.bind(9, input.event.canonicalExtensions)
-        // The two long strings are bound in place (no copy by SQLite): the statement runs inside
-        // their scopes.
-        var eventID = input.event.eventID
-        var payload = input.event.canonicalPayload
-        try eventID.withUTF8 { id in
-            try payload.withUTF8 { body in
-                insert.bindBorrowed(3, id)
-                insert.bindBorrowed(8, body)
-                defer {
-                    insert.bind(3, nil as String?)  // drop the borrowed pointers
-                    insert.bind(8, nil as String?)
-                }
+    /// The event at a location: waiting to be written by this session, or in the log.
+    private func loggedEvent(at location: EventLocation) throws -> EventGroup.Logged? {
+        if let execution = stagedByKey[location.key], !execution.pendingLog.isEmpty, location.seq >= execution.pendingLog.firstSeq {
+            return try execution.pendingLog.decoded().first { $0.seq == location.seq }
+        }
+        return try statements.events.logged(key: location.key, seq: location.seq)
+    }
+
+    /// Writes each staged execution's waiting events as one `event_groups` row, in the order of
+    /// their first seqs: each row goes at the end of the table (SQLite then fills pages whole).
+    private func writePendingLog() throws {
+        guard pendingLogBytes > 0 else { return }
+        let insert = statements.insertEventGroup
+        var waiting = stagedOrder.filter { !$0.pendingLog.isEmpty }
+        waiting.sort { $0.pendingLog.firstSeq < $1.pendingLog.firstSeq }
+        for execution in waiting {
+            let group = execution.pendingLog.take()
+            insert.bind(1, execution.key)
+            insert.bind(2, group.firstSeq)
+            insert.bind(3, Int64(group.count))
+            try group.events.withUnsafeBufferPointer { events in
+                insert.bindBorrowed(4, events)
+                defer { insert.bind(4, nil as String?) }  // drop the borrowed pointer
                 try insert.execute()
             }
         }
+        pendingLogBytes = 0
     }
 
     /// The execution an event belongs to: known to this session, to the writer's cache, to the
@@ -278,6 +294,7 @@ final class WriteSession {
             nextExecutionKey += 1
         }
         staged[executionID] = execution
+        stagedByKey[execution.key] = execution
         stagedOrder.append(execution)
         return execution
     }
@@ -323,6 +340,8 @@ final class WriteSession {
 
     /// Writes everything the session staged. Call once, inside the transaction.
     func finish() throws {
+        // First the log: a refold below reads the execution's events back from it.
+        try writePendingLog()
         // A usage row is a function of its executions' contributions: it is recomputed only when
         // one of them changed (an execution that only heard a STATE event leaves it as it was).
         var affectedDays: Set<DailyUsageKey> = []
@@ -387,13 +406,13 @@ final class WriteSession {
         }
     }
 
-    /// Stores the new event ids as one row of `event_ids_recent`, or, once `recentEventIDsLimit`
+    /// Stores the new event ids as one row of `event_ids_recent`, or, once `limits.recentEventIDs`
     /// have gathered there, moves them all (with this session's) into `event_ids` in hash order
     /// (`RecentEventIDs` says why).
     private func indexNewEventIDs() throws {
         let added = newEvents.sortedByHash()
         additions.eventIDs = added
-        if cache.recentEventIDs.count + added.count < recentEventIDsLimit {
+        if cache.recentEventIDs.count + added.count < limits.recentEventIDs {
             guard let firstSeq = added.lazy.map(\.seq).min() else { return }
             let append = statements.insertRecentEventIDs
             append.bind(1, firstSeq)

@@ -1,53 +1,56 @@
 import GRDB
 import SparkLedgerCore
 
-/// Reads events back from the log. Rows do not carry the execution_id (the log is keyed by
-/// execution_key), so callers pass it in: an execution created in the current transaction has no
-/// `executions` row yet to join with.
+/// Reads events back from the log (`event_groups`, `EventGroup` says how a row holds them). Rows
+/// do not carry the execution_id (the log is keyed by execution_key), so callers pass it in: an
+/// execution created in the current transaction has no `executions` row yet to join with.
 struct StoredEventReader {
-    /// Columns `decode` reads, in order.
-    static let columns = "seq, event_id, event_type, timestamp, source, schema_version, payload, extensions"
-
-    private let atLocation: RawStatement
-    private let ofExecution: RawStatement
+    private let groupHolding: RawStatement
+    private let groupsOfExecution: RawStatement
 
     init(db: Database) throws {
-        atLocation = try RawStatement(db, "SELECT \(Self.columns) FROM events WHERE execution_key = ?1 AND seq = ?2")
-        ofExecution = try RawStatement(db, "SELECT \(Self.columns) FROM events WHERE execution_key = ?1")
+        // Groups of one execution never interleave (each holds one transaction's events, and
+        // seqs grow with transactions), so an event is in the last group starting at or before it.
+        groupHolding = try RawStatement(db, """
+            SELECT first_seq, events FROM event_groups WHERE execution_key = ?1 AND first_seq <= ?2
+            ORDER BY first_seq DESC LIMIT 1
+            """)
+        groupsOfExecution = try RawStatement(db, "SELECT first_seq, events FROM event_groups WHERE execution_key = ?1 ORDER BY first_seq")
+    }
+
+    /// The event stored at (key, seq), its payload not parsed; nil when there is none.
+    func logged(key: Int64, seq: Int64) throws -> EventGroup.Logged? {
+        groupHolding.bind(1, key)
+        groupHolding.bind(2, seq)
+        defer { groupHolding.reset() }
+        guard try groupHolding.step() else { return nil }
+        return try Self.decode(groupHolding, column: 1, key: key, firstSeq: groupHolding.int64(0)).first { $0.seq == seq }
     }
 
     func event(key: Int64, seq: Int64, executionID: String) throws -> ExecutionEvent? {
-        atLocation.bind(1, key)
-        atLocation.bind(2, seq)
-        defer { atLocation.reset() }
-        guard try atLocation.step() else { return nil }
-        return try Self.decode(atLocation, executionID: executionID).event
+        try logged(key: key, seq: seq)?.event(executionID: executionID)
     }
 
     /// All events of one execution, in fold order.
     func events(ofExecutionKey key: Int64, executionID: String) throws -> [ExecutionEvent] {
-        ofExecution.bind(1, key)
-        defer { ofExecution.reset() }
+        groupsOfExecution.bind(1, key)
+        defer { groupsOfExecution.reset() }
         var events: [ExecutionEvent] = []
-        while try ofExecution.step() {
-            events.append(try Self.decode(ofExecution, executionID: executionID).event)
+        while try groupsOfExecution.step() {
+            for logged in try Self.decode(groupsOfExecution, column: 1, key: key, firstSeq: groupsOfExecution.int64(0)) {
+                events.append(try logged.event(executionID: executionID))
+            }
         }
         events.sort(by: ExecutionEvent.foldOrder)
         return events
     }
 
-    /// Decodes a row selected with `columns`, starting at `column`.
-    static func decode(_ row: RawStatement, executionID: String, from column: Int32 = 0) throws -> (seq: Int64, event: ExecutionEvent) {
-        let seq = row.int64(column)
-        let typeName = row.string(column + 2)
-        let sourceName = row.string(column + 4)
-        guard let type = EventType(rawValue: typeName), let source = EventSource(rawValue: sourceName) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event seq \(seq) has event_type \(typeName) / source \(sourceName)")
+    /// The events of the group in `column` of the current row, read in place.
+    static func decode(_ row: RawStatement, column: Int32, key: Int64, firstSeq: Int64) throws -> [EventGroup.Logged] {
+        do {
+            return try row.withBytes(column) { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes) }
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event_groups row (execution_key \(key), first_seq \(firstSeq)) is damaged: \(error)")
         }
-        let event = try ExecutionEvent(
-            eventID: row.string(column + 1), executionID: executionID, type: type,
-            timestamp: row.int64(column + 3), source: source, schemaVersion: Int(row.int64(column + 5)),
-            canonicalPayload: row.string(column + 6), canonicalExtensions: row.optionalString(column + 7))
-        return (seq, event)
     }
 }

@@ -13,18 +13,19 @@ extension SQLiteEventStore {
     }
 
     /// Streams the whole log to `body` from one consistent snapshot, execution by execution in the
-    /// order they were first seen, each execution's events in append order (the log's clustering
-    /// order: a sequential read).
+    /// order they were first seen, each execution's events in append order.
     public func forEachEvent(_ body: (_ seq: Int64, _ event: ExecutionEvent) throws -> Void) throws(StoreError) {
         try read { db in
             let select = try RawStatement(db, """
-                SELECT x.execution_id, e.seq, e.event_id, e.event_type, e.timestamp, e.source, e.schema_version, e.payload, e.extensions
-                FROM events e JOIN executions x ON x.execution_key = e.execution_key ORDER BY e.execution_key, e.seq
+                SELECT x.execution_id, g.execution_key, g.first_seq, g.events
+                FROM event_groups g JOIN executions x ON x.execution_key = g.execution_key ORDER BY g.execution_key, g.first_seq
                 """)
             defer { select.reset() }
             while try select.step() {
-                let (seq, event) = try StoredEventReader.decode(select, executionID: select.string(0), from: 1)
-                try body(seq, event)
+                let executionID = select.string(0)
+                for logged in try StoredEventReader.decode(select, column: 3, key: select.int64(1), firstSeq: select.int64(2)) {
+                    try body(logged.seq, try logged.event(executionID: executionID))
+                }
             }
         }
     }
@@ -33,7 +34,7 @@ extension SQLiteEventStore {
     public func statistics() throws(StoreError) -> StoreStatistics {
         try read { db in
             StoreStatistics(
-                events: try Int64.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0,
+                events: try Int64.fetchOne(db, sql: "SELECT coalesce(sum(event_count), 0) FROM event_groups") ?? 0,
                 executions: try Int64.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0,
                 quarantined: try Int64.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0,
                 usageRows: try Int64.fetchOne(db, sql: "SELECT count(*) FROM daily_usage") ?? 0)

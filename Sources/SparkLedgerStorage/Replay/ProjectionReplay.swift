@@ -138,13 +138,14 @@ extension SQLiteEventStore {
     }
 
     /// Pushes the log's executions, decoded, in chunks of about a thousand events. Two scans
-    /// move in step, both in execution-key order: the log (its clustering order: one sequential
-    /// pass) and the executions with their stored metrics, read once each for the id and what
+    /// move in step, both in execution-key order: the log's groups (through their index; an
+    /// execution's groups are a few rows of ~10 events) and the executions with their stored
+    /// metrics, read once each for the id and what
     /// the writer compares against. (Decoding takes this thread as long as folding and writing
     /// take the other.)
     private static func streamLog(_ db: Database, into queue: BoundedBlockingQueue<[ReplayedExecution]>) throws {
-        let events = try RawStatement(db, "SELECT execution_key, \(StoredEventReader.columns) FROM events ORDER BY execution_key, seq")
-        defer { events.reset() }
+        let groups = try RawStatement(db, "SELECT execution_key, first_seq, events FROM event_groups ORDER BY execution_key, first_seq")
+        defer { groups.reset() }
         let stored = try RawStatement(db, """
             SELECT x.execution_key, x.execution_id, x.job_path, x.team, x.submit_time, x.end_time, m.payload
             FROM executions x LEFT JOIN execution_metrics m ON m.execution_key = x.execution_key ORDER BY x.execution_key
@@ -157,8 +158,8 @@ extension SQLiteEventStore {
         /// nil while reading events of a key with no execution row (not replayed, as an inner
         /// join would have it; rows without events are not rewritten either).
         var current: ReplayedExecution?
-        while try events.step() {
-            let key = events.int64(0)
+        while try groups.step() {
+            let key = groups.int64(0)
             if key != currentKey {
                 if let finished = current {
                     chunk.append(finished)
@@ -179,8 +180,10 @@ extension SQLiteEventStore {
                                           endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6)))
             }
             guard let executionID = current?.executionID else { continue }
-            current?.events.append(try StoredEventReader.decode(events, executionID: executionID, from: 1).event)
-            chunkEvents += 1
+            for logged in try StoredEventReader.decode(groups, column: 2, key: key, firstSeq: groups.int64(1)) {
+                current?.events.append(try logged.event(executionID: executionID))
+                chunkEvents += 1
+            }
         }
         if let finished = current { chunk.append(finished) }
         if !chunk.isEmpty { queue.push(chunk) }
