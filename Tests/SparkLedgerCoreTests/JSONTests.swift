@@ -106,6 +106,20 @@ import Testing
         #expect(JSONWriter.string(.double(2.0)) == "2")
     }
 
+    @Test func integersAreWrittenAsSwiftPrintsThem() {
+        var numbers: [Int64] = [0, 7, -7, 9, 10, -10, 99, 100, 1_793_052_377_292, -1_000_000, .max, .min, .max - 1, .min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            numbers += [power - 1, power, power + 1, -power]
+        }
+        for number in numbers {
+            var output: [UInt8] = Array("x".utf8)  // appended after what is there
+            JSONWriter.writeInteger(number, into: &output)
+            #expect(String(decoding: output, as: UTF8.self) == "x\(number)")
+        }
+    }
+
     @Test func prettyKeepsDocumentOrder() {
         let value = JSONValue.object(JSONObject([.init("z", .int(1)), .init("a", .array([.bool(true)])), .init("e", .object(JSONObject()))]))
         #expect(JSONWriter.prettyString(value) == "{\n  \"z\": 1,\n  \"a\": [\n    true\n  ],\n  \"e\": {}\n}")
