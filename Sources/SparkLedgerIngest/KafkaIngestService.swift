@@ -107,6 +107,23 @@ public final class KafkaIngestService: Service, Sendable {
         await consumer.close()
     }
 
+    /// A member that came back from broker trouble owning nothing, while the topic has partitions,
+    /// leaves and rejoins the group once: when the group formed again while the topic was missing
+    /// (a broker that lost it in a restart, a topic deleted and created again), librdkafka 2.16
+    /// does not rejoin when it reappears with its former partition count, and would wait forever
+    /// (seen with `debug=cgrp`). The grace lets an ordinary rebalance finish first; in a group with
+    /// more members than partitions it costs one extra rebalance after the outage. Returns whether
+    /// it rejoined.
+    private func rejoinIfOrphaned(_ consumer: AsyncKafkaConsumer, since: ContinuousClock.Instant) async throws -> Bool {
+        guard ContinuousClock.now - since >= .milliseconds(configuration.probeMilliseconds * 2),
+              let partitions = await consumer.partitionCount(topic: configuration.topic, timeoutMilliseconds: 1_000), partitions > 0 else {
+            return false
+        }
+        log("\(configuration.topic) has \(partitions) partition(s) but none is assigned here since Kafka came back: rejoining the group")
+        try await consumer.resubscribe()
+        return true
+    }
+
     /// Polls and decodes the next batches while the writer applies the previous one: up to
     /// `WriterHandoff.capacity` decoded batches wait for the writer, which takes them into its
     /// open transaction; transactions commit in poll order, each with its offsets.
@@ -114,6 +131,8 @@ public final class KafkaIngestService: Service, Sendable {
         let trouble = BrokerTroubleLog(status: status, log: log)
         var lastReadiness: KafkaIngestStatus.Snapshot.NotReady? = .starting
         var lastProbe = ContinuousClock.now
+        /// Since when this member, back from broker trouble, owns no partition (see `rejoinIfOrphaned`).
+        var orphanedSince: ContinuousClock.Instant?
         /// The last writer started; each waits for the one before, so transactions apply in
         /// poll order.
         var inFlight: Task<Void, any Error>?
@@ -133,7 +152,16 @@ public final class KafkaIngestService: Service, Sendable {
                     lastProbe = ContinuousClock.now
                     reachable = await consumer.brokersReachable(topic: configuration.topic, timeoutMilliseconds: 1_000)
                 }
-                if reachable { trouble.resolved() }
+                if reachable {
+                    trouble.resolved()
+                    if assignment.isEmpty { orphanedSince = ContinuousClock.now }
+                }
+            }
+            if !assignment.isEmpty {
+                orphanedSince = nil
+            } else if let since = orphanedSince, ContinuousClock.now - lastProbe >= .milliseconds(configuration.probeMilliseconds) {
+                lastProbe = ContinuousClock.now
+                if try await rejoinIfOrphaned(consumer, since: since) { orphanedSince = nil }
             }
             let readiness = status.snapshot.notReady
             if !KafkaIngestStatus.Snapshot.NotReady.sameKind(readiness, lastReadiness) {

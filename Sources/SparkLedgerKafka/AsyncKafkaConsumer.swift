@@ -38,6 +38,16 @@ public final class AsyncKafkaConsumer: @unchecked Sendable {
         (try? await onQueue { $0.brokersReachable(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? false
     }
 
+    /// The partitions `topic` has (0: it does not exist; nil: no broker answered).
+    public func partitionCount(topic: String, timeoutMilliseconds: Int) async -> Int? {
+        (try? await onQueue { $0.partitionCount(topic: topic, timeoutMilliseconds: timeoutMilliseconds) }) ?? nil
+    }
+
+    /// Leaves the group and joins it again (see `KafkaConsumer.resubscribe`).
+    public func resubscribe() async throws {
+        try await onQueue { try $0.resubscribe() }
+    }
+
     /// Messages left to consume per partition, where known (see `KafkaConsumer.lag(of:)`).
     public func lag(of partitions: Set<KafkaPartition>, positions: [KafkaPartition: Int64] = [:]) async -> [KafkaPartition: Int64] {
         (try? await onQueue { $0.lag(of: partitions, positions: positions) }) ?? [:]

@@ -34,6 +34,7 @@ public final class KafkaConsumer {
 
     private let handle: OpaquePointer
     private let context: Unmanaged<Context>
+    private let topics: [String]
     private var closed = false
 
     /// Consumer defaults for the librdkafka in use; `--kafka-option` overrides any of them.
@@ -92,6 +93,11 @@ public final class KafkaConsumer {
         self.handle = handle
         self.context = context
         rd_kafka_poll_set_consumer(handle)
+        self.topics = topics
+        try subscribe()
+    }
+
+    private func subscribe() throws(KafkaError) {
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
@@ -99,6 +105,17 @@ public final class KafkaConsumer {
         if error != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError("cannot subscribe to \(topics.joined(separator: ", "))", error: error)
         }
+    }
+
+    /// Leaves the group and joins it again with the same topics: a fresh join, with fresh
+    /// metadata. (librdkafka 2.16 does not rejoin by itself when a topic that was missing at the
+    /// last join comes back with the partition count it had before.)
+    public func resubscribe() throws(KafkaError) {
+        let error = rd_kafka_unsubscribe(handle)
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError("cannot unsubscribe from \(topics.joined(separator: ", "))", error: error)
+        }
+        try subscribe()
     }
 
     deinit {
@@ -150,12 +167,21 @@ public final class KafkaConsumer {
 
     /// Whether a broker answers a metadata request for `topic` within the timeout.
     public func brokersReachable(topic: String, timeoutMilliseconds: Int) -> Bool {
-        guard let handle = rd_kafka_topic_new(self.handle, topic, nil) else { return false }
+        partitionCount(topic: topic, timeoutMilliseconds: timeoutMilliseconds) != nil
+    }
+
+    /// The partitions `topic` has, as a broker says within the timeout: 0 when it does not
+    /// exist, nil when no broker answered.
+    public func partitionCount(topic: String, timeoutMilliseconds: Int) -> Int? {
+        guard let handle = rd_kafka_topic_new(self.handle, topic, nil) else { return nil }
         defer { rd_kafka_topic_destroy(handle) }
         var metadata: UnsafePointer<rd_kafka_metadata>?
         let error = rd_kafka_metadata(self.handle, 0, handle, &metadata, Int32(timeoutMilliseconds))
-        if let metadata { rd_kafka_metadata_destroy(metadata) }
-        return error == RD_KAFKA_RESP_ERR_NO_ERROR
+        defer { if let metadata { rd_kafka_metadata_destroy(metadata) } }
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { return nil }
+        let topics = UnsafeBufferPointer(start: metadata.pointee.topics, count: Int(metadata.pointee.topic_cnt))
+        guard let entry = topics.first(where: { String(cString: $0.topic) == topic }), entry.err == RD_KAFKA_RESP_ERR_NO_ERROR else { return 0 }
+        return Int(entry.partition_cnt)
     }
 
     /// Messages between the consumer's position and the end of each of `partitions`, from the
