@@ -22,7 +22,7 @@ struct SessionStatements {
     let usage: DailyUsageProjection
 
     init(_ db: Database, projector: ExecutionProjector, usage: DailyUsageProjection) throws {
-        insertEventGroup = try RawStatement(db, "INSERT INTO event_groups (execution_key, first_seq, event_count, events) VALUES (?1, ?2, ?3, ?4)")
+        insertEventGroup = try RawStatement(db, EventGroup.insertSQL)
         lookupEventHash = try RawStatement(db, "SELECT execution_key, seq FROM event_ids WHERE event_hash = ?1")
         insertEventHash = try RawStatement(db, "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?1, ?2, ?3)")
         insertRecentEventIDs = try RawStatement(db, "INSERT INTO event_ids_recent (first_seq, entries) VALUES (?1, ?2)")

@@ -144,9 +144,7 @@ final class WriteSession {
                     let execution = try stagedExecution(input.event.executionID)
                     let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
                     nextSeq += 1
-                    pendingLogBytes -= execution.pendingLog.bytes.count
-                    execution.pendingLog.append(input.event, seq: location.seq)
-                    pendingLogBytes += execution.pendingLog.bytes.count
+                    pendingLogBytes += execution.pendingLog.append(input.event, seq: location.seq)
                     if slotTaken {
                         newCollisions[input.event.eventID] = location
                     } else {
@@ -266,15 +264,7 @@ final class WriteSession {
         var waiting = stagedOrder.filter { !$0.pendingLog.isEmpty }
         waiting.sort { $0.pendingLog.firstSeq < $1.pendingLog.firstSeq }
         for execution in waiting {
-            let group = execution.pendingLog.take()
-            insert.bind(1, execution.key)
-            insert.bind(2, group.firstSeq)
-            insert.bind(3, Int64(group.count))
-            try group.events.withUnsafeBufferPointer { events in
-                insert.bindBorrowed(4, events)
-                defer { insert.bind(4, nil as String?) }  // drop the borrowed pointer
-                try insert.execute()
-            }
+            try execution.pendingLog.write(key: execution.key, using: insert)
         }
         pendingLogBytes = 0
     }

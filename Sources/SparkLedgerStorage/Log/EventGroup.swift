@@ -14,20 +14,26 @@ import SparkLedgerCore
 /// is `null` when there are none, its length 0); their byte lengths come first so that a reader
 /// takes them out without scanning them. The `events` view unpacks the array with `json_each`.
 enum EventGroup {
+    /// Adds one row; `Pending.write(key:using:)` binds it.
+    static let insertSQL = "INSERT INTO event_groups (execution_key, first_seq, event_count, events) VALUES (?1, ?2, ?3, ?4)"
+
     /// One execution's events of a transaction not yet written: the array being built.
     struct Pending {
-        private(set) var bytes: [UInt8] = []
+        private var bytes: [UInt8] = []
         private(set) var firstSeq: Int64 = 0
         private(set) var count = 0
 
         var isEmpty: Bool { count == 0 }
 
-        /// Appends an event; events come in ascending seq.
-        mutating func append(_ event: ExecutionEvent, seq: Int64) {
+        /// Appends an event; events come in ascending seq. Returns the bytes it added.
+        @discardableResult
+        mutating func append(_ event: ExecutionEvent, seq: Int64) -> Int {
+            let before = bytes.count
             startElement(seq: seq)
             EventGroup.write(seq: seq, eventID: event.eventID, type: event.type, timestamp: event.timestamp, source: event.source,
                              schemaVersion: event.schemaVersion, payload: event.canonicalPayload, extensions: event.canonicalExtensions,
                              into: &bytes)
+            return bytes.count - before
         }
 
         mutating func append(_ event: Logged) {
@@ -53,6 +59,20 @@ enum EventGroup {
             bytes.append(UInt8(ascii: "]"))
             defer { self = Pending() }
             return (firstSeq, count, bytes)
+        }
+
+        /// Writes the events as one row of execution `key` with `insert` (a statement of
+        /// `insertSQL`), and empties the builder for the next group.
+        mutating func write(key: Int64, using insert: RawStatement) throws {
+            let group = take()
+            insert.bind(1, key)
+            insert.bind(2, group.firstSeq)
+            insert.bind(3, Int64(group.count))
+            try group.events.withUnsafeBufferPointer { events in
+                insert.bindBorrowed(4, events)
+                defer { insert.bind(4, nil as String?) }  // drop the borrowed pointer
+                try insert.execute()
+            }
         }
 
         /// The events appended so far, decoded.

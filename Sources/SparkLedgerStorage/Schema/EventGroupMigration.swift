@@ -13,22 +13,13 @@ enum EventGroupMigration {
             FROM events ORDER BY execution_key, seq
             """)
         defer { select.reset() }
-        let insert = try RawStatement(db, "INSERT INTO event_groups (execution_key, first_seq, event_count, events) VALUES (?1, ?2, ?3, ?4)")
+        let insert = try RawStatement(db, EventGroup.insertSQL)
         var pending = EventGroup.Pending()
         var pendingKey: Int64 = 0
-        func write() throws {
-            guard !pending.isEmpty else { return }
-            let group = pending.take()
-            insert.bind(1, pendingKey)
-            insert.bind(2, group.firstSeq)
-            insert.bind(3, Int64(group.count))
-            insert.bind(4, String(decoding: group.events, as: UTF8.self))
-            try insert.execute()
-        }
         while try select.step() {
             let key = select.int64(0)
             if key != pendingKey || pending.count >= groupLimit {
-                try write()
+                if !pending.isEmpty { try pending.write(key: pendingKey, using: insert) }
                 pendingKey = key
             }
             let seq = select.int64(1)
@@ -39,6 +30,6 @@ enum EventGroupMigration {
                 seq: seq, eventID: select.string(2), type: type, timestamp: select.int64(4), source: source,
                 schemaVersion: Int(select.int64(6)), canonicalPayload: select.string(7), canonicalExtensions: select.optionalString(8)))
         }
-        try write()
+        if !pending.isEmpty { try pending.write(key: pendingKey, using: insert) }
     }
 }
