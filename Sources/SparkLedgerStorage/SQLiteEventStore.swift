@@ -161,7 +161,9 @@ public final class SQLiteEventStore: Sendable {
                         // The session read the cache through a copy that shares its storage:
                         // changing the cache while that copy lives would copy it whole.
                         session = nil
-                        state.add(additions)
+                        // Consumed: `remember` reorders the only reference to what was written
+                        // (a second one would copy every snapshot).
+                        state.add(consume additions)
                         state.dataVersion = try db.dataVersion()
                     }
                 }

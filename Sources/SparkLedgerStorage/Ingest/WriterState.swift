@@ -58,7 +58,7 @@ struct WriterState {
         // Taken out, so that `remember` owns the only reference and reorders it without a copy.
         var written: [StoredExecution] = []
         swap(&written, &additions.written)
-        remember(written)
+        remember(consume written)
         Self.merge(additions.eventIDs.map(\.hash), into: &knownEventIDs)
         Self.merge(additions.executionHashes, into: &knownExecutionIDs)
         if additions.movedRecentEventIDs {
@@ -80,6 +80,13 @@ struct WriterState {
     /// is consumed: each snapshot moves into the cache.
     private mutating func remember(_ executions: consuming [StoredExecution]) {
         let generation = max(1, capacity / 2)
+        if executions.count > 2 * generation {
+            // Only the newest two generations would outlive the turnovers below: everything
+            // cached now and the older executions would be inserted only to be dropped.
+            recent = [:]
+            older = [:]
+            executions.removeFirst(executions.count - 2 * generation)
+        }
         executions.reverse()
         while let execution = executions.popLast() {
             if recent.count >= generation {
