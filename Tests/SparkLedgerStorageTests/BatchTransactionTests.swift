@@ -46,16 +46,16 @@ import Testing
         #expect(try fixture.store.replay(dryRun: true).identical)
     }
 
-    /// Transactions of 80 records write more executions than a cache of 1 or 6 keeps, so the
+    /// Transactions of 100 records write more executions than a cache of 1 or 6 keeps, so the
     /// writer keeps only the newest of each and finds the rest in the store later: the snapshots
     /// and usage are those of a writer that cached everything, and those a replay rebuilds.
     @Test(arguments: [1, 6])
     func aWriterCacheSmallerThanATransactionChangesNothing(capacity: Int) throws {
-        let history = StoreFixture.history(executions: 300, seed: 17, lateRate: 0.1)
+        let history = StoreFixture.history(executions: 120, seed: 17, lateRate: 0.1)
         let small = try StoreFixture { $0.writerCacheCapacity = capacity }
         let large = try StoreFixture()
-        try small.appendAll(history.lines, batchSize: 80)
-        try large.appendAll(history.lines, batchSize: 80)
+        try small.appendAll(history.lines, batchSize: 100)
+        try large.appendAll(history.lines, batchSize: 100)
         let state = try small.visibleState()
         #expect(state.executions.count == StoreFixture.executionIDs(in: history.lines).count)
         #expect(state.executions == (try large.visibleState()).executions)
