@@ -42,12 +42,16 @@ public final class ValidatedInput: Sendable, Equatable {
     public let origin: InputOrigin
     public let raw: [UInt8]
     public let messageKey: [UInt8]?
+    /// `KnownHashes.executionIDHash` of the execution_id, worked out on the thread that
+    /// validates, so that the writer (the slower thread) finds the execution without hashing.
+    let executionIDHash: Int64
 
     public init(event: ExecutionEvent, origin: InputOrigin, raw: [UInt8], messageKey: [UInt8]? = nil) {
         self.event = event
         self.origin = origin
         self.raw = raw
         self.messageKey = messageKey
+        executionIDHash = KnownHashes.executionIDHash(event.executionID)
     }
 
     /// The fold's steps on this event, from inside the object so that the event is borrowed,

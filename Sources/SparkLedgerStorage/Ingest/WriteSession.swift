@@ -34,6 +34,9 @@ final class WriteSession {
     /// An execution touched by this session. A class: it is updated in place many times.
     final class StagedExecution {
         let key: Int64
+        let executionID: String
+        /// `KnownHashes.executionIDHash(executionID)`, the key of `StagedExecutions`.
+        let executionIDHash: Int64
         /// nil for a new execution.
         let original: StoredVersion?
         var snapshot: ExecutionSnapshot
@@ -44,8 +47,10 @@ final class WriteSession {
         /// Events of this session not yet written to the log.
         var pendingLog = EventGroup.Pending()
 
-        init(key: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
+        init(key: Int64, executionID: String, executionIDHash: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
             self.key = key
+            self.executionID = executionID
+            self.executionIDHash = executionIDHash
             self.original = original
             self.snapshot = snapshot
         }
@@ -74,7 +79,7 @@ final class WriteSession {
     /// a hash hit is confirmed from the log, and hits are rare (duplicates).
     private var newEvents: NewEventIndex
     private var newCollisions: [String: EventLocation] = [:]
-    private var staged: [String: StagedExecution] = [:]
+    private var staged: StagedExecutions
     /// `staged` by execution key, to find an event of this session that is not yet in the log.
     private var stagedByKey: [Int64: StagedExecution] = [:]
     /// Bytes waiting in the staged executions' `pendingLog`s.
@@ -104,6 +109,7 @@ final class WriteSession {
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
         newEvents = NewEventIndex(expected: expectedRecords)
+        staged = StagedExecutions(expected: expectedRecords / 4)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
         defer { position.reset() }
@@ -141,7 +147,7 @@ final class WriteSession {
                         outcome.quarantined[.conflictingDuplicate, default: 0] += 1
                     }
                 case .new(let slotTaken):
-                    let execution = try stagedExecution(input.event.executionID)
+                    let execution = try stagedExecution(input.event.executionID, hash: input.executionIDHash)
                     let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
                     nextSeq += 1
                     pendingLogBytes += execution.pendingLog.append(input.event, seq: location.seq)
@@ -224,7 +230,7 @@ final class WriteSession {
 
     /// The key of an execution this store already knows, without handing out a new one.
     private func knownKey(_ executionID: String) throws -> Int64? {
-        if let staged = staged[executionID] { return staged.key }
+        if let staged = staged[executionID, hash: KnownHashes.executionIDHash(executionID)] { return staged.key }
         if let cached = cache.execution(executionID) { return cached.key }
         return try statements.executions.find(executionID)?.key
     }
@@ -272,25 +278,27 @@ final class WriteSession {
     /// The execution an event belongs to: known to this session, to the writer's cache, to the
     /// store, or new (with the next free key). An id the store certainly lacks (most of them)
     /// is not looked for.
-    private func stagedExecution(_ executionID: String) throws -> StagedExecution {
-        if let known = staged[executionID] { return known }
+    /// `hash` is `KnownHashes.executionIDHash(executionID)`.
+    private func stagedExecution(_ executionID: String, hash: Int64) throws -> StagedExecution {
+        if let known = staged[executionID, hash: hash] { return known }
         let execution: StagedExecution
-        if mayBeStored(executionID), let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
+        if mayBeStored(hash: hash), let stored = try cache.execution(executionID) ?? statements.executions.find(executionID) {
             let old = stored.snapshot
             let version = StoredVersion(columns: ExecutionProjector.StoredColumns(old), contribution: UsageContribution(snapshot: old, prices: prices))
-            execution = StagedExecution(key: stored.key, original: version, snapshot: old)
+            execution = StagedExecution(key: stored.key, executionID: executionID, executionIDHash: hash, original: version, snapshot: old)
         } else {
-            execution = StagedExecution(key: nextExecutionKey, original: nil, snapshot: ExecutionSnapshot(executionID: executionID))
+            execution = StagedExecution(key: nextExecutionKey, executionID: executionID, executionIDHash: hash, original: nil,
+                                        snapshot: ExecutionSnapshot(executionID: executionID))
             nextExecutionKey += 1
         }
-        staged[executionID] = execution
+        staged.insert(execution)
         stagedByKey[execution.key] = execution
         stagedOrder.append(execution)
         return execution
     }
 
-    private func mayBeStored(_ executionID: String) -> Bool {
-        knownExecutionIDs?.mayContain(KnownHashes.executionIDHash(executionID)) ?? true
+    private func mayBeStored(hash: Int64) -> Bool {
+        knownExecutionIDs?.mayContain(hash) ?? true
     }
 
     /// Applies the batch's events (sorted) to the staged snapshot, or marks it for a refold.
@@ -339,7 +347,7 @@ final class WriteSession {
         let projector = statements.executions
         additions.written.reserveCapacity(staged.count)
         for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
-            let executionID = execution.snapshot.executionID
+            let executionID = execution.executionID
             // The snapshot moves out of the staged execution into the row written and on into
             // the writer's cache: copying it costs a retain and a release of each of its strings.
             let snapshot = execution.needsRefold
@@ -351,7 +359,7 @@ final class WriteSession {
                 row = try projector.update(snapshot, key: execution.key, replacing: old.columns)
             } else {
                 row = try projector.insert(snapshot, key: execution.key)
-                additions.executionHashes.append(KnownHashes.executionIDHash(executionID))
+                additions.executionHashes.append(execution.executionIDHash)
             }
             let changed = row.contribution != oldContribution
             for case let contribution? in [oldContribution, row.contribution] {
