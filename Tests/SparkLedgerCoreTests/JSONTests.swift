@@ -98,6 +98,28 @@ import Testing
         #expect(try JSONParser.parse(text) == value)
     }
 
+    /// The escape check reads eight bytes at a time: a character that must be escaped is found
+    /// wherever it falls in a word or in the tail, beside non-ASCII bytes, in strings of 1–40
+    /// characters.
+    @Test func everyCharacterThatMustBeEscapedIsFoundAtEveryPosition() throws {
+        let specials: [(Character, String)] = [("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{00}", #"\u0000"#), ("\u{1F}", #"\u001f"#)]
+        for length in 1...40 {
+            // Capital letters, and an "é" (two bytes) every fifth character.
+            let plain = (0..<length).map { $0 % 5 == 4 ? Character("é") : Character(UnicodeScalar(UInt8(0x41 + $0 % 26))) }
+            #expect(JSONWriter.string(.string(String(plain))) == "\"" + String(plain) + "\"")
+            for position in 0..<length {
+                for (special, escaped) in specials {
+                    var characters = plain
+                    characters[position] = special
+                    let expected = "\"" + characters.map { $0 == special ? escaped : String($0) }.joined() + "\""
+                    #expect(JSONWriter.string(.string(String(characters))) == expected)
+                    #expect(try JSONParser.parse(expected) == .string(String(characters)))
+                }
+            }
+        }
+        #expect(JSONWriter.string(.string("")) == "\"\"")
+    }
+
     @Test func roundTripsNumbers() throws {
         for number in [0.1, 1e-7, 123456.789, 1e21, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude] {
             let text = JSONWriter.string(.number(number))

@@ -73,14 +73,17 @@ public struct JSONWriter {
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { raw in
+            // Typed, so that the append below is one copy: a slice of the raw buffer took
+            // Array's generic path, ~170 instructions a number (callgrind).
+            let buffer = raw.bindMemory(to: UInt8.self)
             while magnitude > 0 {
                 buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
                 count += 1
             }
             if number < 0 { output.append(UInt8(ascii: "-")) }
-            output.append(contentsOf: buffer[(20 - count)...])
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[(20 - count)...]))
         }
     }
 
@@ -98,7 +101,7 @@ public struct JSONWriter {
     public static func writeString(_ string: String, into output: inout [UInt8]) {
         // Fast path: most strings need no escaping and are appended in one copy.
         let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+            if needsEscaping(bytes) { return false }
             output.append(UInt8(ascii: "\""))
             output.append(contentsOf: bytes)
             output.append(UInt8(ascii: "\""))
@@ -123,6 +126,30 @@ public struct JSONWriter {
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte is a quote, a backslash or a control character: eight bytes at a time
+    /// while none is (the test has no false negatives; a word it flags is checked byte by byte).
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while bytes.count - index >= 8 {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & highs != 0 { break }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Indented JSON for people, members in document order.

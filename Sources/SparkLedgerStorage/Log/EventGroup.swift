@@ -130,14 +130,18 @@ enum EventGroup {
         separator()
         JSONWriter.writeInteger(Int64(extensions?.utf8.count ?? 0), into: &bytes)
         separator()
-        bytes.append(contentsOf: payload.utf8)
+        appendUTF8(payload, to: &bytes)
         separator()
-        if let extensions {
-            bytes.append(contentsOf: extensions.utf8)
-        } else {
-            bytes.append(contentsOf: "null".utf8)
-        }
+        appendUTF8(extensions ?? "null", to: &bytes)
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A string's bytes in one copy where it holds them contiguously (a native string does):
+    /// appending its `utf8` view took Array's generic path, ~250 instructions (callgrind).
+    private static func appendUTF8(_ string: String, to bytes: inout [UInt8]) {
+        if string.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: string.utf8)
+        }
     }
 
     /// The events of one stored array, in the order stored.
