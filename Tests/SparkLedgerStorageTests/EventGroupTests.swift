@@ -43,6 +43,35 @@ import Testing
         #expect(parsed[1][1] as? String == events[1].eventID && parsed[1][9] is [String: Any] && parsed[0][9] is NSNull)
     }
 
+    /// A duplicate's check decodes one event of a group, stepping over the others (ids with
+    /// quotes and brackets, extensions or none): it is the event the whole decode gives.
+    @Test func oneEventDecodedAloneIsTheEventOfTheWholeArray() throws {
+        var pending = EventGroup.Pending()
+        pending.append(try Self.event("quote \" ] , [ backslash \\", at: 1_790_000_000_000, payload: #"{"operator_state":"Running"}"#,
+                                      extensions: #"{"trace":"x,y]"}"#), seq: 10)
+        pending.append(try Self.event("plain", type: .submit, at: 1_790_000_000_001, payload: #"{"job_path":"a/b","team":"ads"}"#), seq: 13)
+        pending.append(try Self.event("ünïcødé", type: .terminal, at: 1_790_000_000_002, payload: #"{"final_state":"SUCCEEDED"}"#), seq: 16)
+        let waiting = try pending.decoded().map { Optional($0) }
+        #expect(waiting.count == 3)
+        let waitingAlone = try [10, 13, 16, 9, 11, 17].map { try pending.logged(seq: $0) }
+        #expect(Array(waitingAlone.prefix(3)) == waiting)
+        #expect(waitingAlone.suffix(3).allSatisfy { $0 == nil })
+        let stored = pending.take().events
+        let storedAlone = try stored.withUnsafeBufferPointer { buffer in try [10, 13, 16, 12].map { try EventGroup.decode(buffer, seq: $0) } }
+        #expect(Array(storedAlone.prefix(3)) == waiting)
+        #expect(storedAlone[3] == nil)
+        // An event stepped over is still checked: a payload length past the end is an error.
+        let text = String(decoding: stored, as: UTF8.self).replacingOccurrences(of: ",28,", with: ",999,")
+        let result = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(EventGroup.FormatError) in try EventGroup.decode(buffer, seq: 16) }
+        }
+        guard case .failure(let error) = result else {
+            Issue.record("stepped over a damaged event")
+            return
+        }
+        #expect(error.expected == "999 bytes of JSON")
+    }
+
     @Test func aDamagedArrayIsAFormatErrorWithItsOffset() throws {
         var pending = EventGroup.Pending()
         pending.append(try Self.event("e1", at: 1_790_000_000_000, payload: #"{"operator_state":"Running"}"#), seq: 1)

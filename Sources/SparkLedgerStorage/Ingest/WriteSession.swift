@@ -257,7 +257,7 @@ final class WriteSession {
     /// The event at a location: waiting to be written by this session, or in the log.
     private func loggedEvent(at location: EventLocation) throws -> EventGroup.Logged? {
         if let execution = stagedByKey[location.key], !execution.pendingLog.isEmpty, location.seq >= execution.pendingLog.firstSeq {
-            return try execution.pendingLog.decoded().first { $0.seq == location.seq }
+            return try execution.pendingLog.logged(seq: location.seq)
         }
         return try statements.events.logged(key: location.key, seq: location.seq)
     }

@@ -77,14 +77,23 @@ enum EventGroup {
 
         /// The events appended so far, decoded.
         func decoded() throws(EventGroup.FormatError) -> [Logged] {
+            try withClosedArray { buffer throws(EventGroup.FormatError) in try EventGroup.decode(buffer) }
+        }
+
+        /// The event appended with `seq`, decoded alone; nil when there is none.
+        func logged(seq: Int64) throws(EventGroup.FormatError) -> Logged? {
+            try withClosedArray { buffer throws(EventGroup.FormatError) in try EventGroup.decode(buffer, seq: seq) }
+        }
+
+        private func withClosedArray<T>(_ body: (UnsafeBufferPointer<UInt8>) throws(EventGroup.FormatError) -> T) throws(EventGroup.FormatError) -> T {
             var closed = bytes
             closed.append(UInt8(ascii: "]"))
-            return try closed.withUnsafeBufferPointer { buffer throws(EventGroup.FormatError) in try EventGroup.decode(buffer) }
+            return try closed.withUnsafeBufferPointer { buffer throws(EventGroup.FormatError) in try body(buffer) }
         }
     }
 
     /// An event as the log holds it: the execution_id is the row's key, the payload not yet parsed.
-    struct Logged {
+    struct Logged: Equatable {
         var seq: Int64
         var eventID: String
         var type: EventType
@@ -156,6 +165,24 @@ enum EventGroup {
         return events
     }
 
+    /// The event with `seq` of one stored array, decoded alone: the others are stepped over by
+    /// their lengths, without building their strings (a duplicate's check wants one event of a
+    /// group of up to ~20). nil when the array has no such event.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, seq wanted: Int64) throws(FormatError) -> Logged? {
+        var reader = Reader(bytes: bytes)
+        try reader.expect("[")
+        repeat {
+            let start = reader.offset
+            try reader.expect("[")
+            let seq = try reader.integer()
+            reader.offset = start
+            if seq == wanted { return try reader.event() }
+            try reader.skipEvent()
+        } while try reader.separatorOrEnd()
+        guard reader.offset == bytes.count else { throw FormatError(offset: reader.offset, expected: "the end of the array") }
+        return nil
+    }
+
     /// A cursor over one stored array.
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
@@ -193,6 +220,35 @@ enum EventGroup {
             try expect("]")
             return Logged(seq: seq, eventID: eventID, type: type, timestamp: timestamp, source: source,
                           schemaVersion: Int(schemaVersion), canonicalPayload: payload, canonicalExtensions: extensions)
+        }
+
+        /// Moves past one event, checking its shape as `event()` does but building nothing.
+        mutating func skipEvent() throws(FormatError) {
+            try expect("[")
+            _ = try integer()
+            try expect(",")
+            try skipString()
+            try expect(",")
+            try skipString()
+            try expect(",")
+            _ = try integer()
+            try expect(",")
+            try skipString()
+            try expect(",")
+            _ = try integer()
+            try expect(",")
+            let payloadLength = try integer()
+            try expect(",")
+            let extensionsLength = try integer()
+            try expect(",")
+            try skip(length: payloadLength)
+            try expect(",")
+            if extensionsLength == 0 {
+                try expect("null")
+            } else {
+                try skip(length: extensionsLength)
+            }
+            try expect("]")
         }
 
         /// true after a `,`, false after the closing `]`.
@@ -255,6 +311,31 @@ enum EventGroup {
                 offset += 1
             }
             throw FormatError(offset: start, expected: "a closed string")
+        }
+
+        /// Moves past a JSON string, escapes included.
+        mutating func skipString() throws(FormatError) {
+            let start = offset
+            try expect("\"")
+            while offset < bytes.count {
+                switch bytes[offset] {
+                case UInt8(ascii: "\""):
+                    offset += 1
+                    return
+                case UInt8(ascii: "\\"):
+                    offset += 2  // the escaped byte cannot end the string
+                default:
+                    offset += 1
+                }
+            }
+            throw FormatError(offset: start, expected: "a closed string")
+        }
+
+        mutating func skip(length: Int64) throws(FormatError) {
+            guard length > 0, length <= bytes.count - offset else {
+                throw FormatError(offset: offset, expected: "\(length) bytes of JSON")
+            }
+            offset += Int(length)
         }
 
         /// `length` bytes as text, which must end where the next member starts.

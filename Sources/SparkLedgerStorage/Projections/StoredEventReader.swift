@@ -24,7 +24,7 @@ struct StoredEventReader {
         groupHolding.bind(2, seq)
         defer { groupHolding.reset() }
         guard try groupHolding.step() else { return nil }
-        return try Self.decode(groupHolding, column: 1, key: key, firstSeq: groupHolding.int64(0)).first { $0.seq == seq }
+        return try Self.decode(groupHolding, column: 1, key: key, firstSeq: groupHolding.int64(0), seq: seq)
     }
 
     func event(key: Int64, seq: Int64, executionID: String) throws -> ExecutionEvent? {
@@ -47,8 +47,22 @@ struct StoredEventReader {
 
     /// The events of the group in `column` of the current row, read in place.
     static func decode(_ row: RawStatement, column: Int32, key: Int64, firstSeq: Int64) throws -> [EventGroup.Logged] {
+        try damage(key: key, firstSeq: firstSeq) { () throws(EventGroup.FormatError) in
+            try row.withBytes(column) { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes) }
+        }
+    }
+
+    /// The event with `seq` of the group in `column` of the current row; nil when it holds none.
+    static func decode(_ row: RawStatement, column: Int32, key: Int64, firstSeq: Int64, seq: Int64) throws -> EventGroup.Logged? {
+        try damage(key: key, firstSeq: firstSeq) { () throws(EventGroup.FormatError) in
+            try row.withBytes(column) { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes, seq: seq) }
+        }
+    }
+
+    /// A row the log cannot read is a damaged database: the error names the row.
+    private static func damage<T>(key: Int64, firstSeq: Int64, _ body: () throws(EventGroup.FormatError) -> T) throws -> T {
         do {
-            return try row.withBytes(column) { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes) }
+            return try body()
         } catch {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event_groups row (execution_key \(key), first_seq \(firstSeq)) is damaged: \(error)")
         }
