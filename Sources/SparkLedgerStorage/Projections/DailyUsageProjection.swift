@@ -50,14 +50,19 @@ struct DailyUsageProjection {
         select.bind(4, key.team)
         select.bind(5, key.namespace)
         select.bind(6, key.vendor)
-        var contributions: [(id: String, UsageContribution)] = []
+        var ids: [String] = []
+        var contributions: [UsageContribution] = []
         while try select.step() {
-            contributions.append((select.string(0), Self.contribution(select, key: key, from: 1)))
+            ids.append(select.string(0))
+            contributions.append(Self.contribution(select, key: key, from: 1))
         }
         select.reset()
-        contributions.sort { UTF8Order.precedes($0.id, $1.id) }
+        // Summed in execution_id order, as replay sums them, so the floating-point totals agree
+        // to the bit. The positions are sorted, not the ~200-byte contributions.
+        var order = Array(ids.indices)
+        order.sort { UTF8Order.precedes(ids[$0], ids[$1]) }
         var row = DailyUsage(key: key)
-        for (_, contribution) in contributions { row.add(contribution) }
+        for index in order { row.add(contributions[index]) }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
             deleteRow.bind(2, key.team)
