@@ -340,12 +340,9 @@ enum EventGroup {
 
         /// `length` bytes as text, which must end where the next member starts.
         mutating func text(length: Int64) throws(FormatError) -> String {
-            guard length > 0, length <= bytes.count - offset else {
-                throw FormatError(offset: offset, expected: "\(length) bytes of JSON")
-            }
-            let end = offset + Int(length)
-            defer { offset = end }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+            let start = offset
+            try skip(length: length)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         }
     }
 }
