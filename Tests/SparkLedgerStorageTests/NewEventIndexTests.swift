@@ -3,13 +3,17 @@ import Testing
 
 @Suite struct NewEventIndexTests {
     /// Against a dictionary: growth well past the first size, the hash 0 (the empty-slot
-    /// marker), neighbours that collide on their low bits, overwrites, and misses.
+    /// marker), hashes that share their top bits (one probe run), the largest hashes (their run
+    /// wraps past the last slot to the first: `sortedByHash` must still put them last),
+    /// overwrites, and misses.
     @Test func answersLikeADictionary() {
         var generator = SystemRandomNumberGenerator()
         var index = NewEventIndex(expected: 4)
         var expected: [Int64: (key: Int64, seq: Int64)] = [:]
-        let colliding = (1...50).map { Int64($0) << 40 }  // same low bits: one probe chain
-        let hashes = [0, -1, Int64.min, Int64.max] + colliding + (0..<30_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }
+        let colliding = (1...50).map { Int64($0) << 40 }  // same top bits: one probe run
+        let largest = (1...50).map { Int64.max - Int64($0) }  // the last slot, and on round to the first
+        let hashes = [0, -1, Int64.min, Int64.max] + colliding + largest
+            + (0..<30_000).map { _ in Int64.random(in: .min ... .max, using: &generator) }
         for (seq, hash) in hashes.enumerated() {
             index.insert(hash, key: Int64(seq % 97), seq: Int64(seq))
             expected[hash] = (Int64(seq % 97), Int64(seq))
