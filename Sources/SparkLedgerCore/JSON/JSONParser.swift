@@ -213,14 +213,7 @@ public struct JSONParser {
         // Fast path: plain ASCII without escapes needs no copy and no validation. Eight bytes at a
         // time while none of them is a quote, a backslash, a control character or non-ASCII.
         let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
-        while end - position >= 8 {
-            let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
-            if special & highs != 0 { break }
+        while end - position >= 8, !StringWordScan.mayNeedAttention(StringWordScan.word(raw, at: position)) {
             position += 8
         }
         while position < end {
@@ -435,15 +428,9 @@ public struct JSONParser {
     private mutating func skipString() throws(JSONParseError) {
         position += 1  // opening quote
         let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while position < end {
             // Eight bytes at a time while none is a quote or a backslash.
-            while end - position >= 8 {
-                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                if ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs != 0 { break }
+            while end - position >= 8, !StringWordScan.mayHaveQuoteOrBackslash(StringWordScan.word(raw, at: position)) {
                 position += 8
             }
             guard position < end else { break }

@@ -290,39 +290,28 @@ enum EventGroup {
         /// A JSON string; one with escapes is unescaped by the JSON parser.
         mutating func string() throws(FormatError) -> String {
             let start = offset
-            try expect("\"")
-            var escaped = false
-            while offset < bytes.count {
-                let byte = bytes[offset]
-                if byte == UInt8(ascii: "\"") {
-                    offset += 1
-                    if !escaped {
-                        return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)]), as: UTF8.self)
-                    }
-                    guard case .string(let value)? = try? JSONParser.parse(buffer: UnsafeBufferPointer(rebasing: bytes[start..<offset])) else {
-                        throw FormatError(offset: start, expected: "a JSON string")
-                    }
-                    return value
-                }
-                if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    offset += 1  // the escaped byte cannot end the string
-                }
-                offset += 1
+            if try !skipString() {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(offset - 1)]), as: UTF8.self)
             }
-            throw FormatError(offset: start, expected: "a closed string")
+            guard case .string(let value)? = try? JSONParser.parse(buffer: UnsafeBufferPointer(rebasing: bytes[start..<offset])) else {
+                throw FormatError(offset: start, expected: "a JSON string")
+            }
+            return value
         }
 
-        /// Moves past a JSON string, escapes included.
-        mutating func skipString() throws(FormatError) {
+        /// Moves past a JSON string; whether it holds escapes.
+        @discardableResult
+        mutating func skipString() throws(FormatError) -> Bool {
             let start = offset
             try expect("\"")
+            var escaped = false
             while offset < bytes.count {
                 switch bytes[offset] {
                 case UInt8(ascii: "\""):
                     offset += 1
-                    return
+                    return escaped
                 case UInt8(ascii: "\\"):
+                    escaped = true
                     offset += 2  // the escaped byte cannot end the string
                 default:
                     offset += 1

@@ -57,12 +57,7 @@ struct DailyUsageProjection {
             contributions.append(Self.contribution(select, key: key, from: 1))
         }
         select.reset()
-        // Summed in execution_id order, as replay sums them, so the floating-point totals agree
-        // to the bit. The positions are sorted, not the ~200-byte contributions.
-        var order = Array(ids.indices)
-        order.sort { UTF8Order.precedes(ids[$0], ids[$1]) }
-        var row = DailyUsage(key: key)
-        for index in order { row.add(contributions[index]) }
+        let row = Self.sumInIDOrder(key, positions: Array(ids.indices), ids: ids) { contributions[$0] }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
             deleteRow.bind(2, key.team)
@@ -110,9 +105,9 @@ struct DailyUsageProjection {
     /// without reading the table back.
     func rebuild(from contributions: [IdentifiedContribution]) throws {
         try db.execute(sql: "DELETE FROM daily_usage")
-        // Each row needs only its own executions in id order: group, then sort each small group
-        // by position (sorting all the contributions themselves moved and retained ~150-byte
-        // values at every step: 0.34 s for 89,000).
+        // Each row needs only its own executions in id order: group, then sum each small group
+        // (sorting all the contributions themselves moved and retained ~150-byte values at every
+        // step: 0.34 s for 89,000).
         var groups: [DailyUsageKey: [Int]] = [:]
         for position in contributions.indices {
             groups[contributions[position].contribution.key, default: []].append(position)
@@ -121,13 +116,21 @@ struct DailyUsageProjection {
         var rows: [DailyUsageKey: DailyUsage] = [:]
         rows.reserveCapacity(groups.count)
         for (key, positions) in groups {
-            var row = DailyUsage(key: key)
-            for position in positions.sorted(by: { UTF8Order.precedes(ids[$0], ids[$1]) }) {
-                row.add(contributions[position].contribution)
-            }
-            rows[key] = row
+            rows[key] = Self.sumInIDOrder(key, positions: positions, ids: ids) { contributions[$0].contribution }
         }
         try write(rows)
+    }
+
+    /// The row of `key` that sums the contributions at `positions` in `execution_id` order: the
+    /// one order every path sums in, so that their floating-point totals agree to the bit. The
+    /// positions are sorted, not the ~200-byte contributions.
+    private static func sumInIDOrder(_ key: DailyUsageKey, positions: [Int], ids: [String],
+                                     _ contribution: (Int) -> UsageContribution) -> DailyUsage {
+        var row = DailyUsage(key: key)
+        for position in positions.sorted(by: { UTF8Order.precedes(ids[$0], ids[$1]) }) {
+            row.add(contribution(position))
+        }
+        return row
     }
 
     /// Writes rebuilt rows (in key order) and the per-team roll-up.
