@@ -27,6 +27,19 @@ public enum Contract {
 
     public static func isValidExecutionID(_ id: String) -> Bool {
         let utf8 = id.utf8
-        return !utf8.isEmpty && utf8.count <= maximumIdentifierLength && utf8.allSatisfy(isExecutionIDCharacter)
+        guard !utf8.isEmpty && utf8.count <= maximumIdentifierLength else { return false }
+        // A native string's bytes read in place: `allSatisfy` over the view took ~40 instructions
+        // a byte (callgrind), and every event's id passes here on the validating thread.
+        if let valid = utf8.withContiguousStorageIfAvailable({ bytes in
+            var index = 0
+            while index < bytes.count {
+                if !isExecutionIDCharacter(bytes[index]) { return false }
+                index += 1
+            }
+            return true
+        }) {
+            return valid
+        }
+        return utf8.allSatisfy(isExecutionIDCharacter)
     }
 }

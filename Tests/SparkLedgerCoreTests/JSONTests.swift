@@ -91,6 +91,26 @@ import Testing
         #expect(JSONWriter.string(value) == #"{"B":2,"a":4,"aa":5,"b":1,"é":3}"#)
     }
 
+    /// The writer sorts by packed 16-byte prefixes first: keys that share them, differ past them,
+    /// are prefixes of one another, hold NULs (zero bytes, as the padding is) or non-ASCII still
+    /// come out in the order of their UTF-8 bytes, whatever order they went in.
+    @Test func keysSharingLongPrefixesSortByTheirWholeBytes() throws {
+        let stems = ["", "a", "executor_memory_", "executor_memory_mb_seconds", "shuffle_fetch_fa", "ab\u{0}", "ab", "é", "€uro",
+                     "executor_memory_mb_secondsX", "zz"]
+        var keys = Set<String>()
+        for stem in stems {
+            for suffix in ["", "\u{0}", "a", "b", "_x", "é", String(repeating: "q", count: 20)] { keys.insert(stem + suffix) }
+        }
+        let expected = keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let shuffled = expected.shuffled(using: &random)
+            let object = JSONValue.object(JSONObject(shuffled.enumerated().map { .init($0.element, .int(Int64($0.offset))) }))
+            let written = try #require(JSONParser.parse(JSONWriter.string(object)).objectValue)
+            #expect(written.keys == expected)
+        }
+    }
+
     @Test func writerEscapesWhatJSONRequires() throws {
         let value = JSONValue.string("q\"b\\n\n\u{01}é")
         let text = JSONWriter.string(value)
@@ -135,6 +155,9 @@ import Testing
             power *= 10
             numbers += [power - 1, power, power + 1, -power]
         }
+        numbers += (-1_000...1_000).map(Int64.init)
+        var random = SystemRandomNumberGenerator()
+        numbers += (0..<2_000).map { _ in Int64.random(in: .min ... .max, using: &random) >> Int64.random(in: 0...62, using: &random) }
         for number in numbers {
             var output: [UInt8] = Array("x".utf8)  // appended after what is there
             JSONWriter.writeInteger(number, into: &output)

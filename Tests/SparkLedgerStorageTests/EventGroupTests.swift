@@ -160,4 +160,23 @@ import Testing
             "\(error)".contains("event_groups row (execution_key 1, first_seq 1000) is damaged")
         }
     }
+
+    /// A refold (an event that sorts before what was folded) decodes the execution's rows on
+    /// another thread: a damaged one there fails the transaction with the error naming it, and
+    /// what was committed before stays as it was.
+    @Test func aRefoldThatMeetsADamagedRowFailsTheTransactionNamingIt() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1", at: 1_790_000_000_000), Envelope.make("r1", at: 1_790_000_000_500)])
+        try fixture.withDatabase { db in
+            try db.execute(sql: #"INSERT INTO event_groups (first_seq, execution_key, event_count, events) VALUES (1000, 1, 1, '[[1000,"x"')"#)
+        }
+        let before = try fixture.visibleState()
+        #expect {
+            try fixture.append([Envelope.make("late", at: 1_790_000_000_100)])
+        } throws: { error in
+            "\(error)".contains("event_groups row (execution_key 1, first_seq 1000) is damaged")
+        }
+        #expect(try fixture.visibleState().executions == before.executions)
+        #expect(try fixture.count("event_groups") == 2)
+    }
 }

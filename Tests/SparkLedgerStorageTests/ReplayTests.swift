@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 @testable import SparkLedgerStorage
 import SparkLedgerArchive
@@ -91,6 +92,42 @@ import Testing
             #expect(abs(a.costUSD - b.costUSD) <= 1e-9 * max(1, abs(b.costUSD)))
         }
         #expect(try reversed.store.replay().identical)
+    }
+
+    /// Reversed arrival in one transaction fed in small batches: most executions hear, in a
+    /// later batch, an event that sorts before what was folded, so `finish` refolds hundreds of
+    /// them on another thread, many chunks of `WriteSession.refoldChunk`, interleaved with the
+    /// executions it writes itself. The snapshots are those of an in-order ingest.
+    @Test func refoldsOfManyChunksInOneTransactionGiveTheInOrderSnapshots() throws {
+        let history = StoreFixture.history(executions: 600, seed: 17, lateRate: 0.1)
+        let reference = try StoreFixture()
+        try reference.appendAll(history.lines, batchSize: 100_000)
+        let expected = try reference.visibleState()
+
+        let lines = Array(history.lines.reversed())
+        let batchSize = 40
+        // An execution whose events fall in two batches or more of the reversed stream gets,
+        // in its later batch, an event that sorts before what was folded: it is refolded.
+        var batchesOfExecution: [String: Set<Int>] = [:]
+        for (index, line) in lines.enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            batchesOfExecution[try #require(object["execution_id"] as? String), default: []].insert(index / batchSize)
+        }
+        let refolded = batchesOfExecution.values.filter { $0.count > 1 }.count
+        #expect(refolded > 4 * WriteSession.refoldChunk, "refolded executions: \(refolded)")
+
+        let fixture = try StoreFixture()
+        var batches = stride(from: 0, to: lines.count, by: batchSize).map { start in
+            IngestBatch(items: StoreFixture.items(Array(lines[start..<min(lines.count, start + batchSize)])))
+        }.makeIterator()
+        var commits = 0
+        try fixture.store.appendStream(transactionRecords: lines.count + 1, transactionSeconds: 3_600,
+                                       next: { batches.next() }, appended: { _ in }, committed: { _ in commits += 1 })
+        #expect(commits == 1)
+        let state = try fixture.visibleState()
+        #expect(state.executions == expected.executions)
+        #expect(state.usage.map(\.key) == expected.usage.map(\.key))
+        #expect(try fixture.store.replay().identical)
     }
 
     @Test func exportThenIngestReproducesIdenticalSnapshots() throws {

@@ -336,6 +336,9 @@ final class WriteSession {
 
     // MARK: finishing
 
+    /// Executions refolded on another thread at a time (`finish`).
+    static let refoldChunk = 64
+
     /// Writes everything the session staged. Call once, inside the transaction.
     func finish() throws {
         // First the log: a refold below reads the execution's events back from it.
@@ -345,14 +348,8 @@ final class WriteSession {
         var affectedDays: Set<DailyUsageKey> = []
         var affectedJobs: Set<String> = []
         let projector = statements.executions
-        additions.written.reserveCapacity(staged.count)
-        for execution in stagedOrder.sorted(by: { $0.key < $1.key }) {
-            let executionID = execution.executionID
-            // The snapshot moves out of the staged execution into the row written and on into
-            // the writer's cache: copying it costs a retain and a release of each of its strings.
-            let snapshot = execution.needsRefold
-                ? ExecutionFold.fold(executionID: executionID, events: try statements.events.events(ofExecutionKey: execution.key, executionID: executionID))
-                : execution.takeSnapshot()
+        let ordered = stagedOrder.sorted(by: { $0.key < $1.key })
+        func write(_ execution: StagedExecution, _ snapshot: consuming ExecutionSnapshot) throws {
             let row: WrittenExecution
             let oldContribution = execution.original?.contribution
             if let old = execution.original {
@@ -367,6 +364,43 @@ final class WriteSession {
                 if changed { affectedDays.insert(contribution.key) }
             }
             additions.written.append(row.execution)
+        }
+        additions.written.reserveCapacity(ordered.count)
+        // Refolds are decoded and folded on another thread (`BackgroundRefold`), a chunk at a
+        // time so that few executions' rows are held in memory: the writer reads a chunk's rows,
+        // writes a share of the other snapshots while the chunk folds, then writes its results.
+        // The snapshots move out of the staged executions into the rows written and on into the
+        // writer's cache: copying one costs a retain and a release of each of its strings.
+        let refolding = ordered.filter(\.needsRefold)
+        var others = ordered.filter { !$0.needsRefold }[...]
+        func writeOthers(_ count: Int) throws {
+            for _ in 0..<min(count, others.count) {
+                let execution = others.removeFirst()
+                try write(execution, execution.takeSnapshot())
+            }
+        }
+        let chunks = stride(from: 0, to: refolding.count, by: Self.refoldChunk).map {
+            refolding[$0..<min(refolding.count, $0 + Self.refoldChunk)]
+        }
+        let othersPerChunk = others.count / max(1, chunks.count) + 1
+        var previous: (chunk: ArraySlice<StagedExecution>, job: BackgroundRefold)?
+        for chunk in chunks + [[]] {
+            let job = try BackgroundRefold(chunk.map { execution in
+                BackgroundRefold.Execution(key: execution.key, executionID: execution.executionID,
+                                           groups: try statements.events.groups(ofExecutionKey: execution.key))
+            })
+            try writeOthers(othersPerChunk)
+            if let previous {
+                for (execution, snapshot) in zip(previous.chunk, try previous.job.wait()) {
+                    try write(execution, snapshot)
+                }
+            }
+            previous = (chunk, job)
+        }
+        try writeOthers(others.count)
+        if !refolding.isEmpty {
+            // Key order, as `WriterState.Additions.written` promises.
+            additions.written.sort { $0.key < $1.key }
         }
         additions.executionHashes.sort()
         for day in affectedDays.sorted() {

@@ -31,14 +31,38 @@ struct StoredEventReader {
         try logged(key: key, seq: seq)?.event(executionID: executionID)
     }
 
+    /// One stored row of an execution's events, copied out of the statement.
+    struct StoredGroup: Sendable {
+        var firstSeq: Int64
+        var events: [UInt8]
+    }
+
     /// All events of one execution, in fold order.
     func events(ofExecutionKey key: Int64, executionID: String) throws -> [ExecutionEvent] {
+        try Self.events(of: try groups(ofExecutionKey: key), key: key, executionID: executionID)
+    }
+
+    /// The rows holding one execution's events, undecoded: decoding them and parsing their
+    /// payloads needs no connection, so the writer hands that to another thread (`BackgroundRefold`).
+    func groups(ofExecutionKey key: Int64) throws -> [StoredGroup] {
         groupsOfExecution.bind(1, key)
         defer { groupsOfExecution.reset() }
-        var events: [ExecutionEvent] = []
+        var groups: [StoredGroup] = []
         while try groupsOfExecution.step() {
-            for logged in try Self.decode(groupsOfExecution, column: 1, key: key, firstSeq: groupsOfExecution.int64(0)) {
-                events.append(try logged.event(executionID: executionID))
+            groups.append(StoredGroup(firstSeq: groupsOfExecution.int64(0), events: groupsOfExecution.blob(1)))
+        }
+        return groups
+    }
+
+    /// The events of an execution's rows, in fold order.
+    static func events(of groups: [StoredGroup], key: Int64, executionID: String) throws -> [ExecutionEvent] {
+        var events: [ExecutionEvent] = []
+        for group in groups {
+            let logged = try damage(key: key, firstSeq: group.firstSeq) { () throws(EventGroup.FormatError) in
+                try group.events.withUnsafeBufferPointer { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes) }
+            }
+            for event in logged {
+                events.append(try event.event(executionID: executionID))
             }
         }
         events.sort(by: ExecutionEvent.foldOrder)
