@@ -45,9 +45,20 @@ public struct KafkaRecordDecoder: Sendable {
         case .failure(let rejection):
             return rejected(rejection)
         case .success(let event):
-            let mismatch = record.key.map { !$0.elementsEqual(event.executionID.utf8) } ?? true
+            let mismatch = record.key.map { !Self.key($0, isExecutionID: event.executionID) } ?? true
             return Decoded(item: .event(ValidatedInput(event: event, origin: origin, raw: record.value, messageKey: record.key)),
                            keyMismatch: mismatch)
+        }
+    }
+
+    /// Whether a record's key is the execution_id's UTF-8 bytes, compared in place (`elementsEqual`
+    /// over the string's UTF-8 view went byte by byte through the generic path).
+    static func key(_ key: [UInt8], isExecutionID executionID: String) -> Bool {
+        var executionID = executionID
+        return executionID.withUTF8 { id in
+            key.withUnsafeBufferPointer { key in
+                key.count == id.count && (key.isEmpty || memcmp(key.baseAddress!, id.baseAddress!, key.count) == 0)
+            }
         }
     }
 

@@ -43,6 +43,29 @@ import Testing
         #expect(parsed[1][1] as? String == events[1].eventID && parsed[1][9] is [String: Any] && parsed[0][9] is NSNull)
     }
 
+    /// Every event type with every source: the names are written from tables made once.
+    @Test func everyTypeAndSourceComeBackAsTheyWentIn() throws {
+        var pending = EventGroup.Pending()
+        var events: [ExecutionEvent] = []
+        let payloads: [EventType: String] = [
+            .submit: #"{"job_path":"a/b","team":"ads"}"#, .state: #"{"operator_state":"Running"}"#,
+            .terminal: #"{"final_state":"SUCCEEDED"}"#,
+        ]
+        for type in EventType.allCases {
+            for source in EventSource.allCases {
+                let event = try ExecutionEvent(eventID: "\(type.rawValue)-\(source.rawValue)", executionID: "exec-1", type: type,
+                                               timestamp: 1_790_000_000_000 + Int64(events.count), source: source, schemaVersion: 1,
+                                               canonicalPayload: payloads[type] ?? "{}", canonicalExtensions: nil)
+                pending.append(event, seq: Int64(events.count) + 1)
+                events.append(event)
+            }
+        }
+        let stored = try pending.take().events.withUnsafeBufferPointer { try EventGroup.decode($0) }
+        #expect(stored.map(\.type) == events.map(\.type))
+        #expect(stored.map(\.source) == events.map(\.source))
+        #expect(stored.map(\.eventID) == events.map(\.eventID))
+    }
+
     /// A duplicate's check decodes one event of a group, stepping over the others (ids with
     /// quotes and brackets, extensions or none): it is the event the whole decode gives.
     @Test func oneEventDecodedAloneIsTheEventOfTheWholeArray() throws {

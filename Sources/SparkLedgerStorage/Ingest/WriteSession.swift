@@ -398,10 +398,6 @@ final class WriteSession {
             previous = (chunk, job)
         }
         try writeOthers(others.count)
-        if !refolding.isEmpty {
-            // Key order, as `WriterState.Additions.written` promises.
-            additions.written.sort { $0.key < $1.key }
-        }
         additions.executionHashes.sort()
         for day in affectedDays.sorted() {
             try statements.usage.recompute(day)

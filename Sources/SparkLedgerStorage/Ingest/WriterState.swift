@@ -9,7 +9,8 @@ import GRDB
 struct WriterState {
     /// What a committed transaction adds to the writer's state.
     struct Additions {
-        /// The snapshots it wrote, in key order.
+        /// The snapshots it wrote, in the order written: by key, except that a refolded one comes
+        /// a little later than its key puts it (`WriteSession.finish`).
         var written: [StoredExecution] = []
         /// The event ids it indexed, sorted by hash.
         var eventIDs: [NewEventIndex.Entry] = []
@@ -75,9 +76,9 @@ struct WriterState {
         if let count = known?.count, count > KnownHashes.capacity { known = nil }
     }
 
-    /// Remembers what a transaction wrote, in the order written (ascending keys: the newest
-    /// executions, the likeliest to hear more, are remembered last and kept longest). The array
-    /// is consumed: each snapshot moves into the cache.
+    /// Remembers what a transaction wrote, in the order written (by key, so the newest executions,
+    /// the likeliest to hear more, are remembered last and kept longest). The array is consumed:
+    /// each snapshot moves into the cache.
     private mutating func remember(_ executions: consuming [StoredExecution]) {
         let generation = max(1, capacity / 2)
         if executions.count > 2 * generation {
