@@ -96,6 +96,59 @@ import Testing
         #expect(detail(envelope(["event_type": "\"RESTARTED\""])).hasPrefix(#"event_type "RESTARTED" is not one of SUBMIT"#))
     }
 
+    /// Type and source names are matched by length first: each name is its case, and near
+    /// misses (case, padding, a prefix, the other names of the same length) are none.
+    @Test func typeAndSourceNamesAreExactlyTheContracts() {
+        let types: [String: EventType] = ["SUBMIT": .submit, "RUNNING": .running, "STATE": .state,
+                                          "METRICS_SUMMARY": .metricsSummary, "CANCEL": .cancel, "TERMINAL": .terminal]
+        #expect(types.count == EventType.allCases.count)
+        for (name, type) in types {
+            #expect(EventType(rawValue: name) == type && type.rawValue == name)
+            for miss in [name.lowercased(), name + " ", " " + name, String(name.dropLast()), name + "S"] {
+                #expect(EventType(rawValue: miss) == nil, "\(miss)")
+            }
+        }
+        let sources: [String: EventSource] = ["runner": .runner, "operator": .operator, "importer": .importer]
+        #expect(sources.count == EventSource.allCases.count)
+        for (name, source) in sources {
+            #expect(EventSource(rawValue: name) == source && source.rawValue == name)
+            for miss in [name.uppercased(), name + " ", String(name.dropLast()), name + "s"] {
+                #expect(EventSource(rawValue: miss) == nil, "\(miss)")
+            }
+        }
+        #expect(EventType(rawValue: "") == nil && EventSource(rawValue: "") == nil)
+    }
+
+    /// A summary's fields are found whatever order they come in (the reader tries the field after
+    /// the last one first): the contract's order, reversed, shuffled with unknown members and
+    /// nulls between them, all give the same summary.
+    @Test func metricsFieldsAreReadInAnyOrder() throws {
+        let fields = MetricsSummary.Field.allCases
+        func member(_ field: MetricsSummary.Field, _ position: Int) -> JSONObject.Member {
+            let value: JSONValue = field.kind == .count ? .int(Int64(position) * 1_000 + 7)
+                : field.kind == .fraction ? .double(0.25) : .double(Double(position) + 0.5)
+            return .init(field.rawValue, value)
+        }
+        let inOrder = fields.enumerated().map { member($1, $0) }
+        let expected = try MetricsSummary(PayloadReader(JSONObject(inOrder)))
+        #expect(MetricsSummary.Field.allCases.allSatisfy { expected.value($0) != nil })
+        var random = SystemRandomNumberGenerator()
+        var orders = [Array(inOrder.reversed())]
+        for _ in 0..<20 {
+            var shuffled = inOrder.shuffled(using: &random)
+            shuffled.insert(.init("not_a_field", .int(1)), at: Int.random(in: 0...shuffled.count, using: &random))
+            shuffled.insert(.init("tasks_x", .null), at: Int.random(in: 0...shuffled.count, using: &random))
+            orders.append(shuffled)
+        }
+        for order in orders {
+            #expect(try MetricsSummary(PayloadReader(JSONObject(order))) == expected)
+        }
+        // A null field is absent, wherever it stands.
+        var withNull = inOrder
+        withNull[3] = .init(fields[3].rawValue, .null)
+        #expect(try MetricsSummary(PayloadReader(JSONObject(withNull))).value(fields[3]) == nil)
+    }
+
     @Test func invalidTimestamp() {
         #expect(reason(envelope(["timestamp": "946684799999"])) == .invalidTimestamp)  // 1 ms before 2000
         #expect(reason(envelope(["timestamp": "946684800000"])) == nil)

@@ -14,20 +14,22 @@ public enum OperatorStateEffect: Sendable, Equatable {
     /// `ResourceReleased`, `TerminatedWithoutReleaseResources`: applies whoever decided the state.
     case resourcesReleased
 
-    public init(operatorState: String) {
-        switch operatorState {
-        case "ScheduledToRestart":
+    public init(operatorState name: String) {
+        // By length first, then one name or two: a `switch` over the names compared each in turn
+        // through Swift's general string comparison, ~1,000 instructions a STATE event (callgrind).
+        switch name.utf8.count {
+        case 18 where name == "ScheduledToRestart":
             self = .restart
-        case "DriverStarted", "DriverReady", "InitializedBelowThresholdExecutors", "RunningHealthy",
-             "RunningWithBelowThresholdExecutors":
+        case 13 where name == "DriverStarted", 11 where name == "DriverReady", 34 where name == "InitializedBelowThresholdExecutors",
+             14 where name == "RunningHealthy", 34 where name == "RunningWithBelowThresholdExecutors":
             self = .running
-        case "Succeeded":
+        case 9 where name == "Succeeded":
             self = .succeeded
-        case "Failed", "DriverEvicted", "DriverReadyTimedOut":
+        case 6 where name == "Failed", 13 where name == "DriverEvicted", 19 where name == "DriverReadyTimedOut":
             self = .failed(.application)
-        case "DriverStartTimedOut", "ExecutorsStartTimedOut", "SchedulingFailure":
+        case 19 where name == "DriverStartTimedOut", 22 where name == "ExecutorsStartTimedOut", 17 where name == "SchedulingFailure":
             self = .failed(.infrastructure)
-        case "ResourceReleased", "TerminatedWithoutReleaseResources":
+        case 16 where name == "ResourceReleased", 33 where name == "TerminatedWithoutReleaseResources":
             self = .resourcesReleased
         default:
             self = .none

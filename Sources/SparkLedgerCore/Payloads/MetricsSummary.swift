@@ -92,8 +92,15 @@ public struct MetricsSummary: Sendable, Equatable {
 
     /// Reads the fields in one pass over the members; unknown members are ignored.
     public init(_ reader: PayloadReader) throws(FieldError) {
+        // A producer writes the fields in one order, usually the contract's: the field after the
+        // last one found is tried first, and the table (hashing the name) only when that misses.
+        var expected = 0
         for member in reader.object.members {
-            guard let field = Self.fieldsByName[member.key], member.value != .null else { continue }
+            let guess = Self.fieldsByIndex[expected]
+            let known = member.key.utf8.count == guess.rawValue.utf8.count && member.key == guess.rawValue ? guess : Self.fieldsByName[member.key]
+            guard let field = known else { continue }
+            expected = field.index + 1 == Self.fieldsByIndex.count ? 0 : field.index + 1
+            guard !member.value.isNull else { continue }
             switch field.kind {
             case .count:
                 guard case .int(let count) = member.value, count >= 0 else {
@@ -113,6 +120,7 @@ public struct MetricsSummary: Sendable, Equatable {
     }
 
     private static let fieldsByName: [String: Field] = Dictionary(uniqueKeysWithValues: Field.allCases.map { ($0.rawValue, $0) })
+    private static let fieldsByIndex: [Field] = Field.allCases.sorted { $0.index < $1.index }
 
     private func has(_ field: Field) -> Bool { present & (1 << UInt32(field.index)) != 0 }
 

@@ -36,7 +36,7 @@ public struct PayloadReader {
     private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private func present(_ key: String) -> JSONValue? {
-        guard let value = object[key], value != .null else { return nil }
+        guard let value = object[key], !value.isNull else { return nil }
         return value
     }
 

@@ -103,14 +103,16 @@ struct EnvelopeFields {
         var eventIDSlot, executionIDSlot, typeSlot, timestampSlot, sourceSlot, versionSlot, payloadSlot: JSONValue?
         var extensions: [JSONObject.Member] = []
         for member in envelope.members {
-            switch member.key {
-            case "event_id": eventIDSlot = member.value
-            case "execution_id": executionIDSlot = member.value
-            case "event_type": typeSlot = member.value
-            case "timestamp": timestampSlot = member.value
-            case "source": sourceSlot = member.value
-            case "schema_version": versionSlot = member.value
-            case "payload": payloadSlot = member.value
+            // The seven names have seven lengths: one string comparison a member.
+            let key = member.key
+            switch key.utf8.count {
+            case 8 where key == "event_id": eventIDSlot = member.value
+            case 12 where key == "execution_id": executionIDSlot = member.value
+            case 10 where key == "event_type": typeSlot = member.value
+            case 9 where key == "timestamp": timestampSlot = member.value
+            case 6 where key == "source": sourceSlot = member.value
+            case 14 where key == "schema_version": versionSlot = member.value
+            case 7 where key == "payload": payloadSlot = member.value
             default: extensions.append(member)
             }
         }
@@ -120,24 +122,24 @@ struct EnvelopeFields {
         func wrong(_ field: String, _ expected: String, _ value: JSONValue) -> FieldError {
             FieldError(field: field, expected: expected, found: FieldError.render(value))
         }
-        guard let eventIDValue = eventIDSlot, eventIDValue != .null else { throw missing("event_id", "a non-empty string") }
+        guard let eventIDValue = eventIDSlot, !eventIDValue.isNull else { throw missing("event_id", "a non-empty string") }
         guard case .string(let eventID) = eventIDValue, !eventID.isEmpty else { throw wrong("event_id", "a non-empty string", eventIDValue) }
         guard eventID.utf8.count <= Contract.maximumIdentifierLength || eventID.unicodeScalars.count <= Contract.maximumIdentifierLength else {
             throw wrong("event_id", "1–128 characters", eventIDValue)
         }
-        guard let executionIDValue = executionIDSlot, executionIDValue != .null else { throw missing("execution_id", "1–128 characters of [A-Za-z0-9._:-]") }
+        guard let executionIDValue = executionIDSlot, !executionIDValue.isNull else { throw missing("execution_id", "1–128 characters of [A-Za-z0-9._:-]") }
         guard case .string(let executionID) = executionIDValue, Contract.isValidExecutionID(executionID) else {
             throw wrong("execution_id", "1–128 characters of [A-Za-z0-9._:-]", executionIDValue)
         }
-        guard let typeValue = typeSlot, typeValue != .null else { throw missing("event_type", "a non-empty string") }
+        guard let typeValue = typeSlot, !typeValue.isNull else { throw missing("event_type", "a non-empty string") }
         guard case .string(let eventType) = typeValue, !eventType.isEmpty else { throw wrong("event_type", "a non-empty string", typeValue) }
-        guard let timestampValue = timestampSlot, timestampValue != .null else { throw missing("timestamp", "an integer (epoch milliseconds)") }
+        guard let timestampValue = timestampSlot, !timestampValue.isNull else { throw missing("timestamp", "an integer (epoch milliseconds)") }
         guard case .int(let timestamp) = timestampValue else { throw wrong("timestamp", "an integer", timestampValue) }
-        guard let sourceValue = sourceSlot, sourceValue != .null else { throw missing("source", Self.sourceChoices) }
+        guard let sourceValue = sourceSlot, !sourceValue.isNull else { throw missing("source", Self.sourceChoices) }
         guard case .string(let sourceName) = sourceValue, let source = EventSource(rawValue: sourceName) else {
             throw wrong("source", Self.sourceChoices, sourceValue)
         }
-        guard let versionValue = versionSlot, versionValue != .null else { throw missing("schema_version", "an integer ≥ 1") }
+        guard let versionValue = versionSlot, !versionValue.isNull else { throw missing("schema_version", "an integer ≥ 1") }
         guard case .int(let version) = versionValue, version >= 1 else { throw wrong("schema_version", "an integer ≥ 1", versionValue) }
         guard let payloadValue = payloadSlot else { throw missing("payload", "an object") }
         guard case .object(let payload) = payloadValue else { throw wrong("payload", "an object", payloadValue) }
