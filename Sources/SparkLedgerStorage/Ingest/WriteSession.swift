@@ -384,6 +384,7 @@ final class WriteSession {
         }
         let othersPerChunk = others.count / max(1, chunks.count) + 1
         var previous: (chunk: ArraySlice<StagedExecution>, job: BackgroundRefold)?
+        // The empty chunk at the end starts nothing; its turn writes the last chunk's results.
         for chunk in chunks + [[]] {
             let job = try BackgroundRefold(chunk.map { execution in
                 BackgroundRefold.Execution(key: execution.key, executionID: execution.executionID,
