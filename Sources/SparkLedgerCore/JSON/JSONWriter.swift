@@ -86,15 +86,20 @@ public struct JSONWriter {
             self.index = index
             var key = key
             key.withUTF8 { bytes in
-                for offset in 0..<min(16, bytes.count) {
-                    let byte = UInt64(bytes[offset])
-                    if offset < 8 {
-                        high |= byte << (56 - 8 * UInt64(offset))
-                    } else {
-                        low |= byte << (56 - 8 * UInt64(offset - 8))
-                    }
-                }
+                guard let base = bytes.baseAddress else { return }
+                high = Self.packed(UnsafeRawPointer(base), count: min(8, bytes.count))
+                if bytes.count > 8 { low = Self.packed(UnsafeRawPointer(base) + 8, count: min(8, bytes.count - 8)) }
             }
+        }
+
+        /// Up to eight bytes as a big-endian integer, zero-padded on the right.
+        private static func packed(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
+            if count == 8 { return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)) }
+            var value: UInt64 = 0
+            for offset in 0..<count {
+                value |= UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self)) << (56 - 8 * UInt64(offset))
+            }
+            return value
         }
     }
 
