@@ -4,13 +4,12 @@ public enum EventSource: String, CaseIterable, Sendable {
     case `operator`
     case importer
 
-    /// The source named `rawValue`, by length first (as `EventType.init(rawValue:)`).
+    /// The source named `rawValue`, lengths compared first (as `EventType.init(rawValue:)`).
     public init?(rawValue: String) {
-        switch rawValue.utf8.count {
-        case 6 where rawValue == "runner": self = .runner
-        case 8 where rawValue == "operator": self = .operator
-        case 8 where rawValue == "importer": self = .importer
-        default: return nil
-        }
+        guard let source = Self.all.first(where: { $0.rawValue.equalsByLengthFirst(rawValue) }) else { return nil }
+        self = source
     }
+
+    /// `allCases` made once (the synthesised property builds its array at every call).
+    private static let all = allCases
 }

@@ -22,18 +22,14 @@ public enum EventType: String, CaseIterable, Sendable, Comparable {
 
     public static func < (lhs: EventType, rhs: EventType) -> Bool { lhs.foldRank < rhs.foldRank }
 
-    /// The type named `rawValue`, by length first: the synthesised initialiser compared the name
-    /// with each case in turn through Swift's general string comparison (~500 instructions an
+    /// The type named `rawValue`, lengths compared first: the synthesised initialiser compared the
+    /// name with each case in turn through Swift's general string comparison (~500 instructions an
     /// event between the validator and the log's reader, callgrind).
     public init?(rawValue: String) {
-        switch rawValue.utf8.count {
-        case 6 where rawValue == "SUBMIT": self = .submit
-        case 6 where rawValue == "CANCEL": self = .cancel
-        case 7 where rawValue == "RUNNING": self = .running
-        case 5 where rawValue == "STATE": self = .state
-        case 15 where rawValue == "METRICS_SUMMARY": self = .metricsSummary
-        case 8 where rawValue == "TERMINAL": self = .terminal
-        default: return nil
-        }
+        guard let type = Self.all.first(where: { $0.rawValue.equalsByLengthFirst(rawValue) }) else { return nil }
+        self = type
     }
+
+    /// `allCases` made once (the synthesised property builds its array at every call).
+    private static let all = allCases
 }

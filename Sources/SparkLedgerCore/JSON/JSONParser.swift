@@ -149,8 +149,7 @@ public struct JSONParser {
             if omit {
                 // Left out: no duplicate check, no value.
             } else if members.count < Self.directKeyComparisons {
-                let length = key.utf8.count
-                for member in members where member.key.utf8.count == length && member.key == key {
+                for member in members where member.key.equalsByLengthFirst(key) {
                     throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
                 }
             } else {

@@ -80,10 +80,7 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        // Lengths first (O(1) for native strings): a failed `==` took Swift's general string
-        // comparison, ~70 instructions, and readers look fields up one by one (callgrind).
-        let length = key.utf8.count
-        for member in members where member.key.utf8.count == length && member.key == key {
+        for member in members where member.key.equalsByLengthFirst(key) {
             return member.value
         }
         return nil

@@ -97,7 +97,7 @@ public struct MetricsSummary: Sendable, Equatable {
         var expected = 0
         for member in reader.object.members {
             let guess = Self.fieldsByIndex[expected]
-            let known = member.key.utf8.count == guess.rawValue.utf8.count && member.key == guess.rawValue ? guess : Self.fieldsByName[member.key]
+            let known = member.key.equalsByLengthFirst(guess.rawValue) ? guess : Self.fieldsByName[member.key]
             guard let field = known else { continue }
             expected = field.index + 1 == Self.fieldsByIndex.count ? 0 : field.index + 1
             guard !member.value.isNull else { continue }
