@@ -34,8 +34,12 @@ import Testing
         let history = try PublishedHistory(executions: 1_500, seed: 9, publishNow: false)
         try history.publish(to: broker.client)
         let store = try history.store("served.db")
+        // librdkafka prefetches whole partitions into its local queue, and `serve` goes on applying
+        // them after the broker is gone: a fast enough `serve` then finished the history before
+        // it was counted. With a small local queue, most of the history is still on the broker.
         let serve = try ServeProcess(brokers: broker.address, topic: history.topic, group: TestBroker.uniqueName("group"),
-                                     db: history.directory.file("served.db"), logPath: history.directory.file("serve.log"), batchRecords: 20)
+                                     db: history.directory.file("served.db"), logPath: history.directory.file("serve.log"), batchRecords: 20,
+                                     kafkaOptions: ["queued.min.messages=100", "queued.max.messages.kbytes=64", "max.partition.fetch.bytes=16384"])
         try await waitUntil("serve is mid-stream") { try history.appliedMessages(store) > 0 }
         broker.kill()
         let appliedWhenGone = try history.appliedMessages(store)

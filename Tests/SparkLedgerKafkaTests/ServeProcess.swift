@@ -6,7 +6,9 @@ final class ServeProcess {
     let process = Process()
     let logPath: String
 
-    init(brokers: String, topic: String, group: String, db: String, logPath: String, batchRecords: Int = 50) throws {
+    /// `kafkaOptions`: more `--kafka-option` pairs (`key=value`).
+    init(brokers: String, topic: String, group: String, db: String, logPath: String, batchRecords: Int = 50,
+         kafkaOptions: [String] = []) throws {
         self.logPath = logPath
         guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
             throw TestBroker.Missing(description: "cannot create \(logPath)")
@@ -20,7 +22,7 @@ final class ServeProcess {
             // max.poll.interval.ms, 5 minutes by default, before it rebalances without it).
             "--kafka-option", "max.poll.interval.ms=3000",
             "--kafka-option", "reconnect.backoff.max.ms=1000",
-        ]
+        ] + kafkaOptions.flatMap { ["--kafka-option", $0] }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try process.run()
