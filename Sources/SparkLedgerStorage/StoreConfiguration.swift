@@ -41,8 +41,9 @@ public struct StoreConfiguration: Sendable {
         self.clock = clock
     }
 
-    /// The event-id hash of the `event_ids` table. Tests replace it to force collisions.
-    var eventIDHash: @Sendable (String) -> Int64 = EventIDHash.hash
+    /// The event-id hash of the `event_ids` table; nil is `EventIDHash.hash`, which the thread
+    /// that validates works out (`ValidatedInput.eventIDHash`). Tests set one to force collisions.
+    var eventIDHash: (@Sendable (String) -> Int64)?
     /// How many event ids gather in `event_ids_recent` (24 bytes each in the writer's memory)
     /// before the writer moves them into `event_ids` (`RecentEventIDs`). Tests lower it.
     var recentEventIDsLimit = 500_000

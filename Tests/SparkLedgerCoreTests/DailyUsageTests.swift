@@ -90,6 +90,26 @@ import Testing
         #expect(UTCDay(containing: -1).description == "1969-12-31")
     }
 
+    @Test func everyDayOfEightCenturiesReadsBackFromItsText() {
+        // 1600-01-01 … 2400-12-31 (leap days, century years) through the parser, which checks
+        // the digits against the calendar; then the ends of the digit-by-digit path and the
+        // padded text beyond it.
+        let first = UTCDay(year: 1600, month: 1, day: 1).daysSinceEpoch
+        let last = UTCDay(year: 2400, month: 12, day: 31).daysSinceEpoch
+        var mismatches: [String] = []
+        for days in first...last {
+            let day = UTCDay(daysSinceEpoch: days)
+            let text = day.description
+            if text.utf8.count != 10 || UTCDay(iso: text) != day { mismatches.append(text) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(UTCDay(year: 0, month: 1, day: 1).description == "0000-01-01")
+        #expect(UTCDay(year: 9, month: 10, day: 7).description == "0009-10-07")
+        #expect(UTCDay(year: 9999, month: 12, day: 31).description == "9999-12-31")
+        #expect(UTCDay(year: 10000, month: 1, day: 1).description == "10000-01-01")
+        #expect(UTCDay(year: 2400, month: 2, day: 29).description == "2400-02-29")
+    }
+
     @Test func rejectsImpossibleDays() {
         for text in ["2026-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "26-01-01", "2026-01-32", "yesterday", ""] {
             #expect(UTCDay(iso: text) == nil, "\(text)")

@@ -42,9 +42,11 @@ public final class ValidatedInput: Sendable, Equatable {
     public let origin: InputOrigin
     public let raw: [UInt8]
     public let messageKey: [UInt8]?
-    /// `KnownHashes.executionIDHash` of the execution_id, worked out on the thread that
-    /// validates, so that the writer (the slower thread) finds the execution without hashing.
+    /// `KnownHashes.executionIDHash` of the execution_id and `EventIDHash.hash` of the event_id,
+    /// worked out on the thread that validates, so that the writer (the slower thread) finds
+    /// the execution and the event's slot without hashing.
     let executionIDHash: Int64
+    let eventIDHash: Int64
 
     public init(event: ExecutionEvent, origin: InputOrigin, raw: [UInt8], messageKey: [UInt8]? = nil) {
         self.event = event
@@ -52,7 +54,18 @@ public final class ValidatedInput: Sendable, Equatable {
         self.raw = raw
         self.messageKey = messageKey
         executionIDHash = KnownHashes.executionIDHash(event.executionID)
+        eventIDHash = EventIDHash.hash(event.eventID)
     }
+
+    // The event's fields, borrowed from inside the object: `input.event.eventID` outside it
+    // copied the whole event first.
+    var eventID: String { event.eventID }
+    var executionID: String { event.executionID }
+    var type: EventType { event.type }
+    var source: EventSource { event.source }
+
+    /// Appends the event to an execution's waiting log row; returns the bytes added.
+    func appendToLog(_ pending: inout EventGroup.Pending, seq: Int64) -> Int { pending.append(event, seq: seq) }
 
     /// The fold's steps on this event, from inside the object so that the event is borrowed,
     /// not copied out of it.

@@ -66,7 +66,8 @@ final class WriteSession {
     private let db: Database
     private let prices: PriceConfiguration
     private let now: Int64
-    private let hash: (String) -> Int64
+    /// nil: `ValidatedInput.eventIDHash` (`StoreConfiguration.eventIDHash`).
+    private let hash: ((String) -> Int64)?
     private let limits: Limits
     private let cache: WriterState
     private let knownEventIDs: KnownHashes?
@@ -98,7 +99,7 @@ final class WriteSession {
     private(set) var records = 0
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
-    init(db: Database, prices: PriceConfiguration, now: Int64, hash: @escaping (String) -> Int64, limits: Limits,
+    init(db: Database, prices: PriceConfiguration, now: Int64, hash: ((String) -> Int64)?, limits: Limits,
          cache: WriterState, expectedRecords: Int = 0) throws {
         self.db = db
         self.prices = prices
@@ -137,8 +138,10 @@ final class WriteSession {
                 try quarantine(rejected)
                 outcome.quarantined[rejected.rejection.reason, default: 0] += 1
             case .event(let input):
-                let eventHash = hash(input.event.eventID)
-                switch try locate(input.event.eventID, hash: eventHash) {
+                // Fields are read through `input`'s accessors: `input.event.eventID` copied the
+                // whole event out of its object first (a retain and a release of each string).
+                let eventHash = hash?(input.eventID) ?? input.eventIDHash
+                switch try locate(input.eventID, hash: eventHash) {
                 case .stored(let location):
                     if try isSameContent(input.event, as: location) {
                         outcome.duplicates += 1
@@ -147,19 +150,19 @@ final class WriteSession {
                         outcome.quarantined[.conflictingDuplicate, default: 0] += 1
                     }
                 case .new(let slotTaken):
-                    let execution = try stagedExecution(input.event.executionID, hash: input.executionIDHash)
-                    let location = EventLocation(key: execution.key, seq: nextSeq, eventID: input.event.eventID)
+                    let execution = try stagedExecution(input.executionID, hash: input.executionIDHash)
+                    let seq = nextSeq
                     nextSeq += 1
-                    pendingLogBytes += execution.pendingLog.append(input.event, seq: location.seq)
+                    pendingLogBytes += input.appendToLog(&execution.pendingLog, seq: seq)
                     if slotTaken {
-                        newCollisions[input.event.eventID] = location
+                        newCollisions[input.eventID] = EventLocation(key: execution.key, seq: seq, eventID: input.eventID)
                     } else {
-                        newEvents.insert(eventHash, key: location.key, seq: location.seq)
+                        newEvents.insert(eventHash, key: execution.key, seq: seq)
                     }
                     if execution.arrived.isEmpty { touched.append(execution) }
                     execution.arrived.append(input)
                     outcome.accepted += 1
-                    outcome.acceptedByKind.count(input.event.type, input.event.source)
+                    outcome.acceptedByKind.count(input.type, input.source)
                 }
             }
         }
@@ -345,8 +348,9 @@ final class WriteSession {
         try writePendingLog()
         // A usage row is a function of its executions' contributions: it is recomputed only when
         // one of them changed (an execution that only heard a STATE event leaves it as it was).
-        var affectedDays: Set<DailyUsageKey> = []
-        var affectedJobs: Set<String> = []
+        var affectedDays = InsertionOrderedSet<DailyUsageKey>()
+        var affectedDayTeams = InsertionOrderedSet<DayTeam>()
+        var affectedJobs = InsertionOrderedSet<String>()
         let projector = statements.executions
         let ordered = stagedOrder.sorted(by: { $0.key < $1.key })
         func write(_ execution: StagedExecution, _ snapshot: consuming ExecutionSnapshot) throws {
@@ -359,10 +363,16 @@ final class WriteSession {
                 additions.executionHashes.append(execution.executionIDHash)
             }
             let changed = row.contribution != oldContribution
-            for case let contribution? in [oldContribution, row.contribution] {
-                affectedJobs.insert(contribution.key.jobPath)
-                if changed { affectedDays.insert(contribution.key) }
+            func affects(_ contribution: UsageContribution?) {
+                guard let key = contribution?.key else { return }
+                affectedJobs.insert(key.jobPath)
+                if changed {
+                    affectedDays.insert(key)
+                    affectedDayTeams.insert(DayTeam(day: key.day, team: key.team))
+                }
             }
+            affects(oldContribution)
+            affects(row.contribution)
             additions.written.append(row.execution)
         }
         additions.written.reserveCapacity(ordered.count)
@@ -400,15 +410,17 @@ final class WriteSession {
         }
         try writeOthers(others.count)
         additions.executionHashes.sort()
-        for day in affectedDays.sorted() {
+        // Each row is a function of the executions table as now written, so the order of the
+        // recomputes does not matter; the order in which the keys were met is deterministic.
+        for day in affectedDays.ordered {
             try statements.usage.recompute(day)
         }
-        for (day, team) in Set(affectedDays.map { DayTeam(day: $0.day, team: $0.team) }).sorted().map({ ($0.day, $0.team) }) {
-            try statements.usage.recomputeTeam(day: day, team: team)
+        for dayTeam in affectedDayTeams.ordered {
+            try statements.usage.recomputeTeam(day: dayTeam.day, team: dayTeam.team)
         }
         // Every job whose executions changed gets this transaction's position as its version.
         let jobVersion = statements.upsertJobVersion
-        for jobPath in affectedJobs.sorted() {
+        for jobPath in affectedJobs.ordered {
             jobVersion.bind(1, jobPath)
             jobVersion.bind(2, nextSeq)
             try jobVersion.execute()
@@ -484,9 +496,7 @@ final class WriteSession {
 }
 
 /// A row of `daily_team_usage`.
-private struct DayTeam: Hashable, Comparable {
+private struct DayTeam: Hashable {
     var day: UTCDay
     var team: String
-
-    static func < (a: DayTeam, b: DayTeam) -> Bool { (a.day, a.team) < (b.day, b.team) }
 }

@@ -200,37 +200,53 @@ struct DailyUsageProjection {
         statement.bind(3, k.jobPath)
         statement.bind(4, k.namespace)
         statement.bind(5, k.vendor)
-        let integers: [Int64] = [
-            row.executions, row.succeeded, row.failed, row.cancelled, row.activeSubmitted, row.activeRunning,
-        ]
-        for (offset, value) in integers.enumerated() { statement.bind(Int32(6 + offset), value) }
+        // Bound one by one: arrays of the values cost an allocation each per row.
+        statement.bind(6, row.executions)
+        statement.bind(7, row.succeeded)
+        statement.bind(8, row.failed)
+        statement.bind(9, row.cancelled)
+        statement.bind(10, row.activeSubmitted)
+        statement.bind(11, row.activeRunning)
         statement.bind(12, row.costUSD)
         statement.bind(13, row.coreSeconds)
         statement.bind(14, row.memoryGiBSeconds)
-        let totals: [Int64] = [
-            row.shuffleReadBytes, row.shuffleWriteBytes, row.shuffleFetchFailures, row.spillBytes, row.tasks,
-            row.failedTasks, row.executorsAdded, row.executorsRemoved, row.durationMsSum, row.durationCount,
-            row.queueMsSum, row.queueCount,
-        ]
-        for (offset, value) in totals.enumerated() { statement.bind(Int32(15 + offset), value) }
-        statement.bind(27, Self.encode(row.succeededDurations))
-        statement.bind(28, Self.encode(row.failedDurations))
-        statement.bind(29, Self.encode(row.cancelledDurations))
-        statement.bind(30, Self.encode(row.queueTimes))
+        statement.bind(15, row.shuffleReadBytes)
+        statement.bind(16, row.shuffleWriteBytes)
+        statement.bind(17, row.shuffleFetchFailures)
+        statement.bind(18, row.spillBytes)
+        statement.bind(19, row.tasks)
+        statement.bind(20, row.failedTasks)
+        statement.bind(21, row.executorsAdded)
+        statement.bind(22, row.executorsRemoved)
+        statement.bind(23, row.durationMsSum)
+        statement.bind(24, row.durationCount)
+        statement.bind(25, row.queueMsSum)
+        statement.bind(26, row.queueCount)
+        // The histograms' text is bound from its bytes (SQLite copies them), without a String.
+        func bind(_ index: Int32, _ histogram: LatencyHistogram) {
+            Self.encode(histogram).withUnsafeBufferPointer { statement.bindCopied(index, $0) }
+        }
+        bind(27, row.succeededDurations)
+        bind(28, row.failedDurations)
+        bind(29, row.cancelledDurations)
+        bind(30, row.queueTimes)
         statement.bind(31, row.succeededDurations.sumMilliseconds)
         statement.bind(32, row.failedDurations.sumMilliseconds)
         statement.bind(33, row.cancelledDurations.sumMilliseconds)
         try statement.execute()
     }
 
-    static func encode(_ histogram: LatencyHistogram) -> String {
-        var text: [UInt8] = [UInt8(ascii: "[")]
+    /// A histogram's column: a JSON array of its bucket counts, as UTF-8 bytes.
+    static func encode(_ histogram: LatencyHistogram) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(2 + 4 * histogram.counts.count)
+        text.append(UInt8(ascii: "["))
         for (index, count) in histogram.counts.enumerated() {
             if index > 0 { text.append(UInt8(ascii: ",")) }
             JSONWriter.writeInteger(count, into: &text)
         }
         text.append(UInt8(ascii: "]"))
-        return String(decoding: text, as: UTF8.self)
+        return text
     }
 
     static func decodeHistogram(_ text: String, bounds: [Double], sumMilliseconds: Int64) -> LatencyHistogram {

@@ -67,6 +67,17 @@ struct RawStatement {
         }
     }
 
+    /// Binds UTF-8 text from bytes that SQLite copies (the bytes need not outlive the call).
+    func bindCopied(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
+        if let base = utf8.baseAddress, utf8.count > 0 {
+            base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
+                _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), Self.transient)
+            }
+        } else {
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+        }
+    }
+
     func bind(_ index: Int32, blob: [UInt8]?) {
         guard let blob else {
             sqlite3_bind_null(handle, index)
