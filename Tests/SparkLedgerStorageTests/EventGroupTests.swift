@@ -43,6 +43,35 @@ import Testing
         #expect(parsed[1][1] as? String == events[1].eventID && parsed[1][9] is [String: Any] && parsed[0][9] is NSNull)
     }
 
+    /// The element's exact bytes (the log's format is stored data), and integers of every length
+    /// written as their decimal text: the writer sizes the element and writes it by pointer.
+    @Test func elementsAreWrittenByteForByte() throws {
+        var pending = EventGroup.Pending()
+        pending.append(try Self.event("id \"1\"\n", at: 1_790_000_000_123, payload: #"{"operator_state":"Running"}"#,
+                                      extensions: #"{"x":"é"}"#), seq: 7)
+        pending.append(try Self.event("ünï", type: .running, at: 946_684_800_000, payload: "{}"), seq: 10)
+        let expected = #"[[7,"id \"1\"\n","STATE",1790000000123,"operator",1,28,10,{"operator_state":"Running"},{"x":"é"}],"#
+            + #"[10,"ünï","RUNNING",946684800000,"operator",1,2,0,{},null]]"#
+        #expect(String(decoding: pending.take().events, as: UTF8.self) == expected)
+
+        var magnitudes: [Int64] = [0, 9, 10, 99, 100, 999_999_999, 1_000_000_000, Int64.max]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            magnitudes += [power - 1, power, power + 1]
+        }
+        var events = EventGroup.Pending()
+        for (index, number) in magnitudes.enumerated() {
+            events.append(try ExecutionEvent(eventID: "e\(index)", executionID: "exec-1", type: .running, timestamp: number, source: .runner,
+                                             schemaVersion: Int(truncatingIfNeeded: number), canonicalPayload: "{}", canonicalExtensions: nil),
+                          seq: number)
+        }
+        let text = String(decoding: events.take().events, as: UTF8.self)
+        for (index, number) in magnitudes.enumerated() {
+            #expect(text.contains("[\(number),\"e\(index)\",\"RUNNING\",\(number),\"runner\",\(number),2,0,{},null]"), "\(number)")
+        }
+    }
+
     /// Every event type with every source: the names are written from tables made once.
     @Test func everyTypeAndSourceComeBackAsTheyWentIn() throws {
         var pending = EventGroup.Pending()

@@ -190,7 +190,7 @@ public struct JSONWriter {
 
     /// Whether any byte is a quote, a backslash or a control character: eight bytes at a time
     /// while none is (the test has no false negatives; a word it flags is checked byte by byte).
-    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let raw = UnsafeRawPointer(base)
         var index = 0
