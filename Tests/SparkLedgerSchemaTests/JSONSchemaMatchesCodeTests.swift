@@ -40,6 +40,36 @@ import Testing
         }
     }
 
+    /// Every property name and every enumerated string of the schemas, at any depth.
+    private func namesAndEnumeratedValues(_ value: JSONValue, into names: inout Set<String>, _ values: inout Set<String>) {
+        switch value {
+        case .object(let object):
+            for member in object.members {
+                if member.key == "properties", case .object(let properties) = member.value { names.formUnion(properties.keys) }
+                if member.key == "enum" { values.formUnion(strings(member.value)) }
+                if member.key == "const", let constant = member.value.stringValue { values.insert(constant) }
+                namesAndEnumeratedValues(member.value, into: &names, &values)
+            }
+        case .array(let items):
+            for item in items { namesAndEnumeratedValues(item, into: &names, &values) }
+        default:
+            break
+        }
+    }
+
+    /// The parser hands out these names and values as Strings made once: every one the
+    /// schemas name must be among them (one missing would only be slower), and no name that the
+    /// schemas do not have.
+    @Test func theParsersKnownStringsAreTheSchemasNamesAndValues() throws {
+        var names: Set<String> = []
+        var values: Set<String> = []
+        for file in ["execution-event.schema.json"] + Self.payloadFiles.values.sorted() {
+            namesAndEnumeratedValues(.object(try Self.load(file)), into: &names, &values)
+        }
+        #expect(Set(KnownStrings.memberNames) == names)
+        #expect(values.subtracting(KnownStrings.all).isEmpty, "\(values.subtracting(KnownStrings.all).sorted())")
+    }
+
     @Test func theEnvelopeNamesTheContractsFieldsAndBounds() throws {
         let envelope = try Self.load("execution-event.schema.json")
         #expect(envelope["$schema"]?.stringValue == "https://json-schema.org/draft/2020-12/schema")

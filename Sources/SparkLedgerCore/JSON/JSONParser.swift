@@ -70,6 +70,8 @@ public struct JSONParser {
     private var position = 0
     /// Quoted keys whose members are left out.
     private var omittedKeys: [[UInt8]] = []
+    /// The contract's names and values, handed out instead of new Strings (`KnownStrings`).
+    private let known = KnownStrings.table
 
     private init(_ buffer: UnsafeBufferPointer<UInt8>) {
         base = buffer.baseAddress
@@ -218,9 +220,10 @@ public struct JSONParser {
         while position < end {
             let value = byte(at: position)
             if value == UInt8(ascii: "\"") {
-                let string = String(decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self)
+                let bytes = base.unsafelyUnwrapped + start
+                let count = position - start
                 position += 1
-                return string
+                return known.string(bytes, count: count) ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
             }
             if value == UInt8(ascii: "\\") || value < 0x20 || value >= 0x80 { break }
             position += 1

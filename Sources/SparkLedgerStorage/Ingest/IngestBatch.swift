@@ -48,13 +48,15 @@ public final class ValidatedInput: Sendable, Equatable {
     let executionIDHash: Int64
     let eventIDHash: Int64
 
-    public init(event: ExecutionEvent, origin: InputOrigin, raw: [UInt8], messageKey: [UInt8]? = nil) {
-        self.event = event
+    /// The event moves in (hashed first, then stored): a copy retains and later releases each
+    /// of its strings.
+    public init(event: consuming ExecutionEvent, origin: InputOrigin, raw: [UInt8], messageKey: [UInt8]? = nil) {
+        executionIDHash = KnownHashes.executionIDHash(event.executionID)
+        eventIDHash = EventIDHash.hash(event.eventID)
         self.origin = origin
         self.raw = raw
         self.messageKey = messageKey
-        executionIDHash = KnownHashes.executionIDHash(event.executionID)
-        eventIDHash = EventIDHash.hash(event.eventID)
+        self.event = event
     }
 
     // The event's fields, borrowed from inside the object: `input.event.eventID` outside it
