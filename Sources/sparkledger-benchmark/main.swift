@@ -75,7 +75,7 @@ do {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
     let store = try SQLiteEventStore(StoreConfiguration(path: database))
     var ingestedReport: IngestReport?
-    let records = Int(ProcessInfo.processInfo.environment["TRANSACTION_RECORDS"] ?? "100000") ?? 100_000
+    let records = Int(ProcessInfo.processInfo.environment["TRANSACTION_RECORDS"] ?? "50000") ?? 50_000  // as `sparkledger ingest`
     let limit = Double(ProcessInfo.processInfo.environment["TRANSACTION_SECONDS"] ?? "2") ?? 2
     let configuration = FileIngestConfiguration(transactionRecords: records, transactionSeconds: limit)
     let ingestTime = try seconds { ingestedReport = try FileIngestor(store: store, configuration: configuration).ingest([file]) }

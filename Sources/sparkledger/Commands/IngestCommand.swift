@@ -32,7 +32,7 @@ struct IngestCommand: ParsableCommand {
     var format: SummaryFormat = .text
 
     @Option(help: "Records per transaction (a transaction also ends every 2 seconds).")
-    var commitEvery: Int = 100_000
+    var commitEvery: Int = 50_000
 
     @Flag(help: "Read interrupted files from the start instead of resuming after the last committed line.")
     var noResume = false
