@@ -46,6 +46,26 @@ import Testing
         #expect(try fixture.store.replay(dryRun: true).identical)
     }
 
+    /// The writer remembers each usage row's members and applies a transaction's changes to
+    /// them; another writer's change to one member must not be summed from that memory.
+    @Test func anotherWritersChangeToAUsageRowIsNotSummedFromMemory() throws {
+        let fixture = try StoreFixture()
+        let day: Int64 = 1_790_000_000_000
+        try fixture.append([Envelope.submit("s1", execution: "a", at: day), Envelope.submit("s2", execution: "b", at: day + 1)])
+        // The same row, recomputed from memory in a second transaction.
+        try fixture.append([Envelope.make("m1", execution: "a", type: "METRICS_SUMMARY", at: day + 10, payload: #"{"tasks":3}"#)])
+        let other = try SQLiteEventStore(StoreConfiguration(path: fixture.path, clock: { StoreFixture.ingestTime }))
+        try other.append(IngestBatch(items: StoreFixture.items([
+            Envelope.make("m2", execution: "a", type: "METRICS_SUMMARY", at: day + 20, payload: #"{"tasks":40}"#),
+        ])))
+        // Only b changes here: a's 40 tasks must come from the table, not the remembered 3.
+        try fixture.append([Envelope.make("m3", execution: "b", type: "METRICS_SUMMARY", at: day + 30, payload: #"{"tasks":500}"#)])
+        let rows = try fixture.store.usage()
+        #expect(rows.count == 1)
+        #expect(rows.first?.tasks == 540)
+        #expect(try fixture.store.replay(dryRun: true).identical)
+    }
+
     /// Transactions of 100 records write more executions than a cache of 1 or 6 keeps, so the
     /// writer keeps only the newest of each and finds the rest in the store later: the snapshots
     /// and usage are those of a writer that cached everything, and those a replay rebuilds.

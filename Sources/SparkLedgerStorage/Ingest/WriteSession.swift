@@ -349,6 +349,8 @@ final class WriteSession {
         // A usage row is a function of its executions' contributions: it is recomputed only when
         // one of them changed (an execution that only heard a STATE event leaves it as it was).
         var affectedDays = InsertionOrderedSet<DailyUsageKey>()
+        /// Per affected row, its members that changed, in order: nil removes one.
+        var memberChanges: [DailyUsageKey: [(executionID: String, contribution: UsageContribution?)]] = [:]
         var affectedDayTeams = InsertionOrderedSet<DayTeam>()
         var affectedJobs = InsertionOrderedSet<String>()
         let projector = statements.executions
@@ -363,16 +365,17 @@ final class WriteSession {
                 additions.executionHashes.append(execution.executionIDHash)
             }
             let changed = row.contribution != oldContribution
-            func affects(_ contribution: UsageContribution?) {
+            func affects(_ contribution: UsageContribution?, leaving: Bool) {
                 guard let key = contribution?.key else { return }
                 affectedJobs.insert(key.jobPath)
                 if changed {
                     affectedDays.insert(key)
                     affectedDayTeams.insert(DayTeam(day: key.day, team: key.team))
+                    memberChanges[key, default: []].append((execution.executionID, leaving ? nil : contribution))
                 }
             }
-            affects(oldContribution)
-            affects(row.contribution)
+            affects(oldContribution, leaving: true)
+            affects(row.contribution, leaving: false)
             additions.written.append(row.execution)
         }
         additions.written.reserveCapacity(ordered.count)
@@ -411,9 +414,20 @@ final class WriteSession {
         try writeOthers(others.count)
         additions.executionHashes.sort()
         // Each row is a function of the executions table as now written, so the order of the
-        // recomputes does not matter; the order in which the keys were met is deterministic.
-        for day in affectedDays.ordered {
-            try statements.usage.recompute(day)
+        // recomputes does not matter; the order in which the keys were met is deterministic. A
+        // row the writer recomputed before is its members then with this session's changes
+        // applied; any other is read from the table.
+        let usage = statements.usage
+        for key in affectedDays.ordered {
+            var members: UsageRowMembers
+            if let remembered = cache.usageRows.members(of: key) {
+                members = remembered
+                for change in memberChanges[key] ?? [] { members.contributions[change.executionID] = change.contribution }
+            } else {
+                members = try usage.members(of: key)
+            }
+            try usage.write(key, members: members)
+            additions.usageRows[key] = members
         }
         for dayTeam in affectedDayTeams.ordered {
             try statements.usage.recomputeTeam(day: dayTeam.day, team: dayTeam.team)

@@ -1,4 +1,5 @@
 import GRDB
+import SparkLedgerCore
 
 /// What the writer remembers between transactions so that it need not read back what it just
 /// wrote: recently written executions, and which ids the store already holds.
@@ -18,6 +19,8 @@ struct WriterState {
         var movedRecentEventIDs = false
         /// The `KnownHashes.executionIDHash` of the executions it added, sorted.
         var executionHashes: [Int64] = []
+        /// The usage rows it recomputed, with their members.
+        var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
     }
 
     /// Bounds memory: about this many executions are kept, the most recently written.
@@ -36,9 +39,13 @@ struct WriterState {
     /// What `event_ids_recent` holds, loaded with the known hashes.
     private(set) var recentEventIDs = RecentEventIDs()
     private var knownHashesLoaded = false
+    /// Usage rows' members (four to an execution kept above: a row has ~8 members, and a
+    /// transaction recomputes rows of the days its executions were submitted on).
+    private(set) var usageRows: UsageRowCache
 
     init(capacity: Int) {
         self.capacity = capacity
+        usageRows = UsageRowCache(capacity: 4 * capacity)
     }
 
     func execution(_ executionID: String) -> StoredExecution? {
@@ -60,6 +67,9 @@ struct WriterState {
         var written: [StoredExecution] = []
         swap(&written, &additions.written)
         remember(consume written)
+        var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
+        swap(&usageRows, &additions.usageRows)
+        self.usageRows.remember(usageRows)
         Self.merge(additions.eventIDs.map(\.hash), into: &knownEventIDs)
         Self.merge(additions.executionHashes, into: &knownExecutionIDs)
         if additions.movedRecentEventIDs {
@@ -106,5 +116,6 @@ struct WriterState {
         knownExecutionIDs = nil
         recentEventIDs = RecentEventIDs()
         knownHashesLoaded = false
+        usageRows.removeAll()
     }
 }

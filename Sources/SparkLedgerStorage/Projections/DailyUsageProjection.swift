@@ -41,8 +41,14 @@ struct DailyUsageProjection {
         shuffle_fetch_failures, spill_bytes, tasks, failed_tasks, executors_added, executors_removed, duration_ms, queue_ms
         """
 
-    /// Recomputes one row; deletes it when no execution belongs to it any more.
+    /// Recomputes one row from the executions table; deletes it when no execution belongs to it
+    /// any more.
     func recompute(_ key: DailyUsageKey) throws {
+        try write(key, members: try members(of: key))
+    }
+
+    /// The executions of one row as the executions table has them now.
+    func members(of key: DailyUsageKey) throws -> UsageRowMembers {
         let select = selectDay
         select.bind(1, key.jobPath)
         select.bind(2, key.day.startMilliseconds)
@@ -50,14 +56,19 @@ struct DailyUsageProjection {
         select.bind(4, key.team)
         select.bind(5, key.namespace)
         select.bind(6, key.vendor)
-        var ids: [String] = []
-        var contributions: [UsageContribution] = []
+        var members = UsageRowMembers()
         while try select.step() {
-            ids.append(select.string(0))
-            contributions.append(Self.contribution(select, key: key, from: 1))
+            members.contributions[select.string(0)] = Self.contribution(select, key: key, from: 1)
         }
         select.reset()
-        let row = Self.sumInIDOrder(key, positions: Array(ids.indices), ids: ids) { contributions[$0] }
+        return members
+    }
+
+    /// Writes one row as the sum of `members` (in execution_id order); deletes it when there
+    /// are none.
+    func write(_ key: DailyUsageKey, members: UsageRowMembers) throws {
+        let entries = Array(members.contributions)
+        let row = Self.sumInIDOrder(key, positions: Array(entries.indices), ids: entries.map(\.key)) { entries[$0].value }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
             deleteRow.bind(2, key.team)
