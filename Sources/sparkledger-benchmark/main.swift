@@ -11,7 +11,7 @@ import SparkLedgerStorage
 //   replay    rebuild every projection of that database
 // Usage: sparkledger-benchmark FILE [DB]
 //   PHASES=read,parse,validate,ingest,replay selects phases; TRANSACTION_RECORDS sets records per
-//   ingest transaction (default 100000), TRANSACTION_SECONDS the time that also ends one (default
+//   ingest transaction (default 50000, as `sparkledger ingest`), TRANSACTION_SECONDS the time that also ends one (default
 //   2; under valgrind set it high, so that record counts alone decide and runs compare).
 
 SQLiteProcessMode.useMultiThreadMode()  // as `sparkledger` does
