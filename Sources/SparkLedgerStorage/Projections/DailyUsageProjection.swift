@@ -41,13 +41,8 @@ struct DailyUsageProjection {
         shuffle_fetch_failures, spill_bytes, tasks, failed_tasks, executors_added, executors_removed, duration_ms, queue_ms
         """
 
-    /// Recomputes one row from the executions table; deletes it when no execution belongs to it
-    /// any more.
-    func recompute(_ key: DailyUsageKey) throws {
-        try write(key, members: try members(of: key))
-    }
-
-    /// The executions of one row as the executions table has them now.
+    /// The executions of one row as the executions table has them now (a write session
+    /// recomputes a row it does not remember from these: `UsageRowCache`).
     func members(of key: DailyUsageKey) throws -> UsageRowMembers {
         let select = selectDay
         select.bind(1, key.jobPath)
