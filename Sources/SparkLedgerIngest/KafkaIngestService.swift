@@ -60,6 +60,8 @@ public final class KafkaIngestService: Service, Sendable {
     private let writer = DispatchQueue(label: "sparkledger.store-writer")
     /// Decoded batches waiting for the writer (at most `WriterHandoff.capacity`).
     private let handoff = WriterHandoff()
+    /// Batches the writer has appended, freed by the consumer's loop.
+    private let spent = SpentBatches()
     /// Entered while a transaction is queued or running: a rebalance waits for it before
     /// reading the stored offsets, so a partition handed back never starts behind its last batch.
     private let appending = DispatchGroup()
@@ -177,6 +179,7 @@ public final class KafkaIngestService: Service, Sendable {
                 await updateLag(consumer, batch.assignment)
                 continue
             }
+            _ = spent.take()  // freed here, on this side, not on the writer
             // A bounded number of decoded batches wait: decode this one once there is room.
             while handoff.isFull {
                 try await Task.sleep(for: .milliseconds(2))
@@ -209,6 +212,7 @@ public final class KafkaIngestService: Service, Sendable {
             }
         }
         try await inFlight?.value
+        _ = spent.take()
     }
 
     /// What a writer applied: its batches, without their records (freed once stored).
@@ -222,13 +226,20 @@ public final class KafkaIngestService: Service, Sendable {
     private func apply(startingWith first: WriterHandoff.Batch) async throws -> StoredBatches {
         let store = self.store
         let handoff = self.handoff
+        let spent = self.spent
         do {
             let stored = try await writer.performBlocking {
                 var receipts: [WriterHandoff.Receipt] = []
                 var total = AppendOutcome()
+                // The batch appended last goes back to the consumer's loop when the next is asked
+                // for (the store holds it no longer), so that its events are freed there.
+                var previous: IngestBatch?
+                defer { if let done = previous.take() { spent.add(done) } }
                 try store.appendStream(next: {
+                    if let done = previous.take() { spent.add(done) }
                     guard let batch = receipts.isEmpty ? first : handoff.takeNext() else { return nil }
                     receipts.append(batch.receipt)
+                    previous = batch.ingest
                     return batch.ingest
                 }, appended: { total.add($0) })
                 return StoredBatches(receipts: receipts, outcome: total)
