@@ -117,31 +117,43 @@ public struct JSONWriter {
             output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: number))
             return
         }
-        var magnitude = number.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 19 digits and a sign
         withUnsafeMutableBytes(of: &digits) { raw in
             // Typed, so that the append below is one copy: a slice of the raw buffer took
             // Array's generic path, ~170 instructions a number (callgrind).
             let buffer = raw.bindMemory(to: UInt8.self)
-            var start = buffer.count
-            // Two digits a division, from a table of "00"..."99".
-            while magnitude >= 10 {
-                let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
-                magnitude /= 100
-                start -= 2
-                buffer[start] = digitPairs[pair]
-                buffer[start + 1] = digitPairs[pair + 1]
-            }
-            if magnitude > 0 {  // an odd number of digits: the first one alone
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
-            }
-            if number < 0 {
-                start -= 1
-                buffer[start] = UInt8(ascii: "-")
-            }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
+            let count = writeInteger(number, at: buffer.baseAddress!)
+            output.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: count))
         }
+    }
+
+    /// The most bytes `writeInteger(_:at:)` writes: 19 digits and a sign.
+    public static let maximumIntegerLength = 20
+
+    /// Writes `number` in decimal at `output`, which has room for `maximumIntegerLength` bytes;
+    /// returns how many it wrote.
+    public static func writeInteger(_ number: Int64, at output: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = number.magnitude
+        var count = number < 0 ? 2 : 1
+        var bound: UInt64 = 10
+        while count < maximumIntegerLength && magnitude >= bound {  // Int64's magnitude has at most 19 digits
+            count += 1
+            bound &*= 10
+        }
+        if number < 0 { output[0] = UInt8(ascii: "-") }
+        var end = count
+        // Two digits a division, from a table of "00"..."99", from the right.
+        while magnitude >= 10 {
+            let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
+            magnitude /= 100
+            end -= 2
+            output[end] = digitPairs[pair]
+            output[end + 1] = digitPairs[pair + 1]
+        }
+        if end > (number < 0 ? 1 : 0) {  // an odd number of digits: the first one alone
+            output[end - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+        }
+        return count
     }
 
     /// "00" to "99", two bytes each.

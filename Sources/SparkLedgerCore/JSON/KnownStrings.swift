@@ -5,10 +5,8 @@
 /// is only built the ordinary way.
 public enum KnownStrings {
     /// Every member name of the envelope and the payloads (schemas/*.json: a test keeps the two
-    /// equal).
-    public static let memberNames: [String] = [
-        // envelope
-        "event_id", "execution_id", "event_type", "timestamp", "source", "schema_version", "payload",
+    /// equal). The envelope's and the metrics summary's come from where the code names them.
+    public static let memberNames: [String] = EventValidator.envelopeFieldNames + [
         // SUBMIT
         "job_path", "team", "owner", "namespace", "vendor", "vendor_run_id", "idempotency_key", "attempt",
         "parent_execution_id", "spark_version", "resources", "driver", "executor", "cores", "memory_mb", "instances",
@@ -16,14 +14,7 @@ public enum KnownStrings {
         // RUNNING, STATE, CANCEL, TERMINAL
         "spark_ui_url", "logs_url", "operator_state", "message", "requested_by", "reason", "final_state",
         "error_class", "exit_code",
-        // METRICS_SUMMARY
-        "executor_core_seconds", "executor_memory_mb_seconds", "driver_core_seconds", "driver_memory_mb_seconds",
-        "executor_run_time_ms", "executor_cpu_time_ms", "input_bytes", "output_bytes", "shuffle_read_bytes",
-        "shuffle_write_bytes", "shuffle_read_records", "shuffle_write_records", "shuffle_fetch_wait_ms",
-        "shuffle_fetch_failures", "memory_spill_bytes", "disk_spill_bytes", "peak_executor_memory_mb",
-        "peak_driver_memory_mb", "executors_added", "executors_removed", "executors_peak", "stages", "failed_stages",
-        "tasks", "failed_tasks", "spot_fraction",
-    ]
+    ] + MetricsSummary.Field.allCases.map(\.rawValue)
 
     /// Member names and every enumerated value the contract names.
     public static let all: [String] = memberNames

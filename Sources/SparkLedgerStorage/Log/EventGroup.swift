@@ -136,8 +136,9 @@ enum EventGroup {
                     let quotedID: [UInt8]? = JSONWriter.needsEscaping(id) ? JSONWriter.bytes(.string(eventID)) : nil
                     let type = quotedTypes[type.foldRank]
                     let source = quotedSources[sourceIndex(source)]
-                    // Brackets, nine commas, two quotes, five integers of at most 20 characters.
-                    let capacity = 13 + 5 * 20 + (quotedID?.count ?? id.count) + type.count + source.count + payload.count + extensions.count
+                    // Brackets, nine commas, two quotes, five integers.
+                    let capacity = 13 + 5 * JSONWriter.maximumIntegerLength + (quotedID?.count ?? id.count) + type.count + source.count
+                        + payload.count + extensions.count
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                         var element = ElementWriter(buffer.baseAddress!)
                         element.put(UInt8(ascii: "["))
@@ -171,44 +172,6 @@ enum EventGroup {
                     }
                 }
             }
-        }
-    }
-
-    /// Writes bytes at a pointer with room for them (`write` sized it).
-    private struct ElementWriter {
-        let start: UnsafeMutablePointer<UInt8>
-        private(set) var count = 0
-
-        init(_ start: UnsafeMutablePointer<UInt8>) { self.start = start }
-
-        mutating func put(_ byte: UInt8) {
-            start[count] = byte
-            count += 1
-        }
-
-        mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
-            guard let base = bytes.baseAddress else { return }
-            (start + count).update(from: base, count: bytes.count)
-            count += bytes.count
-        }
-
-        /// Decimal, as `JSONWriter.writeInteger` writes it.
-        mutating func integer(_ number: Int64) {
-            if number < 0 { put(UInt8(ascii: "-")) }
-            var magnitude = number.magnitude
-            var digits = 1
-            var bound: UInt64 = 10
-            while digits < 19 && magnitude >= bound {  // Int64's magnitude has at most 19 digits
-                digits += 1
-                bound &*= 10
-            }
-            var index = count + digits
-            count = index
-            repeat {
-                index -= 1
-                start[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
         }
     }
 

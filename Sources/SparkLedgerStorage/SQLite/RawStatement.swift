@@ -44,37 +44,27 @@ struct RawStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        value.withUTF8 { utf8 in
-            if let base = utf8.baseAddress, utf8.count > 0 {
-                base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
-                    _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), Self.transient)
-                }
-            } else {
-                _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)  // '' is not NULL
-            }
-        }
+        value.withUTF8 { bindCopied(index, $0) }
     }
 
     /// Binds UTF-8 bytes without copying them: the caller runs the statement before the buffer
     /// goes away (inside the same `withUTF8` scope).
     func bindBorrowed(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
-        if let base = utf8.baseAddress, utf8.count > 0 {
-            base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
-                _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), nil)  // SQLITE_STATIC
-            }
-        } else {
-            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-        }
+        bindText(index, utf8, destructor: nil)  // SQLITE_STATIC
     }
 
     /// Binds UTF-8 text from bytes that SQLite copies (the bytes need not outlive the call).
     func bindCopied(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
+        bindText(index, utf8, destructor: Self.transient)
+    }
+
+    private func bindText(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>, destructor: sqlite3_destructor_type?) {
         if let base = utf8.baseAddress, utf8.count > 0 {
             base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { text in
-                _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), Self.transient)
+                _ = sqlite3_bind_text(handle, index, text, Int32(utf8.count), destructor)
             }
         } else {
-            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)  // '' is not NULL
         }
     }
 
