@@ -14,6 +14,9 @@ public struct KafkaIngestConfiguration: Sendable {
     /// its offsets, in a transaction of its own or, under a backlog, with the batches after it.
     public var batchRecords: Int
     public var batchMilliseconds: Int
+    /// A transaction ends once it holds this many records (checked between batches) or after
+    /// two seconds, whichever comes first.
+    public var transactionRecords: Int
     /// While the brokers are unreachable, how often to ask whether they are back.
     public var probeMilliseconds: Int
     public var decoder: KafkaRecordDecoder
@@ -21,7 +24,8 @@ public struct KafkaIngestConfiguration: Sendable {
     public var metrics: IngestMetrics
 
     public init(client: KafkaClientConfiguration, topic: String = "sk8.execution-events", group: String = "sparkledger",
-                batchRecords: Int = 20_000, batchMilliseconds: Int = 500, probeMilliseconds: Int = 2_000,
+                batchRecords: Int = 20_000, batchMilliseconds: Int = 500, transactionRecords: Int = 100_000,
+                probeMilliseconds: Int = 2_000,
                 decoder: KafkaRecordDecoder = KafkaRecordDecoder(),
                 clock: @escaping @Sendable () -> Int64 = StoreConfiguration.systemClock,
                 metrics: IngestMetrics = IngestMetrics(input: "kafka")) {
@@ -30,6 +34,7 @@ public struct KafkaIngestConfiguration: Sendable {
         self.group = group
         self.batchRecords = batchRecords
         self.batchMilliseconds = batchMilliseconds
+        self.transactionRecords = transactionRecords
         self.probeMilliseconds = probeMilliseconds
         self.decoder = decoder
         self.clock = clock
@@ -147,14 +152,11 @@ public final class KafkaIngestService: Service, Sendable {
                 log("assigned \(assignment.isEmpty ? "no partitions" : assignment.map(\.description).joined(separator: ", "))")
                 status.update { $0.totals.assignment = assignment }
             }
-            if status.snapshot.brokerTrouble != nil {
-                // Records mean the brokers answer; without records, ask them now and then.
-                var reachable = !batch.records.isEmpty
-                if !reachable, ContinuousClock.now - lastProbe >= .milliseconds(configuration.probeMilliseconds) {
-                    lastProbe = ContinuousClock.now
-                    reachable = await consumer.brokersReachable(topic: configuration.topic, timeoutMilliseconds: 1_000)
-                }
-                if reachable {
+            // Only a broker's answer says they are back, asked now and then: records prove
+            // nothing, librdkafka goes on handing out what it fetched before they went away.
+            if status.snapshot.brokerTrouble != nil, ContinuousClock.now - lastProbe >= .milliseconds(configuration.probeMilliseconds) {
+                lastProbe = ContinuousClock.now
+                if await consumer.brokersReachable(topic: configuration.topic, timeoutMilliseconds: 1_000) {
                     trouble.resolved()
                     if assignment.isEmpty { orphanedSince = ContinuousClock.now }
                 }
@@ -227,6 +229,7 @@ public final class KafkaIngestService: Service, Sendable {
         let store = self.store
         let handoff = self.handoff
         let spent = self.spent
+        let transactionRecords = configuration.transactionRecords
         do {
             let stored = try await writer.performBlocking {
                 var receipts: [WriterHandoff.Receipt] = []
@@ -235,7 +238,7 @@ public final class KafkaIngestService: Service, Sendable {
                 // for (the store holds it no longer), so that its events are freed there.
                 var previous: IngestBatch?
                 defer { if let done = previous.take() { spent.add(done) } }
-                try store.appendStream(next: {
+                try store.appendStream(transactionRecords: transactionRecords, next: {
                     if let done = previous.take() { spent.add(done) }
                     guard let batch = receipts.isEmpty ? first : handoff.takeNext() else { return nil }
                     receipts.append(batch.receipt)

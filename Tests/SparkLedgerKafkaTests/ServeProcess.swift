@@ -6,9 +6,9 @@ final class ServeProcess {
     let process = Process()
     let logPath: String
 
-    /// `kafkaOptions`: more `--kafka-option` pairs (`key=value`).
+    /// `kafkaOptions`: more `--kafka-option` pairs (`key=value`); `commitEvery`: `--commit-every`.
     init(brokers: String, topic: String, group: String, db: String, logPath: String, batchRecords: Int = 50,
-         kafkaOptions: [String] = []) throws {
+         commitEvery: Int = 100_000, kafkaOptions: [String] = []) throws {
         self.logPath = logPath
         guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
             throw TestBroker.Missing(description: "cannot create \(logPath)")
@@ -16,7 +16,8 @@ final class ServeProcess {
         process.executableURL = URL(fileURLWithPath: SparkLedgerBinary.path)
         process.arguments = [
             "serve", "--brokers", brokers, "--topic", topic, "--group", group, "--db", db,
-            "--batch-records", String(batchRecords), "--batch-ms", "100", "--http", "127.0.0.1:0",
+            "--batch-records", String(batchRecords), "--batch-ms", "100", "--commit-every", String(commitEvery),
+            "--http", "127.0.0.1:0",
             "--kafka-option", "session.timeout.ms=2000", "--kafka-option", "heartbeat.interval.ms=500",
             // A member killed with SIGKILL is waited for this long (Tansu waits the whole
             // max.poll.interval.ms, 5 minutes by default, before it rebalances without it).

@@ -21,7 +21,8 @@ struct ServeCommand: ParsableCommand {
             --brokers it also joins the consumer group and, for each batch (up to
             --batch-records records or --batch-ms milliseconds), appends the events,
             updates the projections and stores the consumed offsets in one database
-            transaction (under a backlog, together with the batches decoded meanwhile). A
+            transaction (under a backlog, together with the batches decoded meanwhile, up
+            to --commit-every records). A
             newly assigned partition starts from the offset stored in the
             database, else the group's committed offset, else the earliest: a crash at any
             moment neither loses nor applies an event twice. Offsets are also committed to
@@ -56,9 +57,13 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("batch-ms"), help: "Milliseconds to gather a batch at most.")
     var batchMilliseconds: Int = 500
 
+    @Option(help: "Records per transaction at most, under a backlog (checked between batches; a transaction also ends every 2 seconds).")
+    var commitEvery: Int = 100_000
+
     func validate() throws {
         guard batchRecords >= 1 else { throw ValidationError("--batch-records must be at least 1, got \(batchRecords).") }
         guard batchMilliseconds >= 1 else { throw ValidationError("--batch-ms must be at least 1, got \(batchMilliseconds).") }
+        guard commitEvery >= 1 else { throw ValidationError("--commit-every must be at least 1, got \(commitEvery).") }
         if kafka.brokers != nil { _ = try kafka.client() }
         _ = try http.configuration()
         _ = try otlp.configuration(serviceVersion: "")
@@ -81,7 +86,7 @@ struct ServeCommand: ParsableCommand {
             if kafka.brokers != nil {
                 let configuration = KafkaIngestConfiguration(
                     client: try kafka.client(), topic: kafka.topic, group: group,
-                    batchRecords: batchRecords, batchMilliseconds: batchMilliseconds)
+                    batchRecords: batchRecords, batchMilliseconds: batchMilliseconds, transactionRecords: commitEvery)
                 let lastReport = Mutex(ContinuousClock.now)
                 let consumer = KafkaIngestService(store: eventStore, configuration: configuration, log: Log.line) { totals in
                     let due = lastReport.withLock { last in
