@@ -60,9 +60,10 @@ public final class ValidatedInput: Sendable, Equatable {
     }
 
     // The event's fields, borrowed from inside the object: `input.event.eventID` outside it
-    // copied the whole event first.
-    var eventID: String { event.eventID }
-    var executionID: String { event.executionID }
+    // copied the whole event first. The strings are yielded, not returned: a returned String is
+    // a retain and later a release.
+    var eventID: String { _read { yield event.eventID } }
+    var executionID: String { _read { yield event.executionID } }
     var type: EventType { event.type }
     var source: EventSource { event.source }
 

@@ -356,7 +356,7 @@ final class WriteSession {
         let projector = statements.executions
         let ordered = stagedOrder.sorted(by: { $0.key < $1.key })
         func write(_ execution: StagedExecution, _ snapshot: consuming ExecutionSnapshot) throws {
-            let row: WrittenExecution
+            var row: WrittenExecution
             let oldContribution = execution.original?.contribution
             if let old = execution.original {
                 row = try projector.update(snapshot, key: execution.key, replacing: old.columns)
@@ -376,7 +376,7 @@ final class WriteSession {
             }
             affects(oldContribution, leaving: true)
             affects(row.contribution, leaving: false)
-            additions.written.append(row.execution)
+            additions.written.append(row.takeExecution())
         }
         additions.written.reserveCapacity(ordered.count)
         // Refolds are decoded and folded on another thread (`BackgroundRefold`), a chunk at a

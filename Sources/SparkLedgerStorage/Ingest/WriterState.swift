@@ -98,7 +98,9 @@ struct WriterState {
             older = [:]
             executions.removeFirst(executions.count - 2 * generation)
         }
-        executions.reverse()
+        // Reversed through a buffer pointer, whose swaps move the elements: Array's own
+        // `reverse()` copied each snapshot (a retain and a release of each of its strings).
+        executions.withUnsafeMutableBufferPointer { $0.reverse() }
         while let execution = executions.popLast() {
             if recent.count >= generation {
                 older = recent

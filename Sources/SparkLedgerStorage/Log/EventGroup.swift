@@ -126,13 +126,10 @@ enum EventGroup {
     /// Array's capacity and uniqueness checks, ~2,400 instructions an event (callgrind).
     private static func write(seq: Int64, eventID: String, type: EventType, timestamp: Int64, source: EventSource, schemaVersion: Int,
                               payload: String, extensions: String?, into bytes: inout [UInt8]) {
-        var id = eventID  // withUTF8 is mutating: it makes a bridged string native first
-        var payload = payload
         let extensionsLength = extensions?.utf8.count ?? 0
-        var extensions = extensions ?? "null"
-        id.withUTF8 { id in
-            payload.withUTF8 { payload in
-                extensions.withUTF8 { extensions in
+        eventID.withBorrowedUTF8 { id in
+            payload.withBorrowedUTF8 { payload in
+                (extensions ?? "null").withBorrowedUTF8 { extensions in
                     let quotedID: [UInt8]? = JSONWriter.needsEscaping(id) ? JSONWriter.bytes(.string(eventID)) : nil
                     let type = quotedTypes[type.foldRank]
                     let source = quotedSources[sourceIndex(source)]

@@ -107,4 +107,12 @@ struct ExecutionProjector {
 struct WrittenExecution {
     var execution: StoredExecution
     var contribution: UsageContribution?
+
+    /// Moves the execution out, leaving an empty snapshot behind: reading `execution` copies it,
+    /// a retain and a release of each of its strings.
+    mutating func takeExecution() -> StoredExecution {
+        var taken = StoredExecution(key: execution.key, snapshot: ExecutionSnapshot(executionID: ""), costUSD: nil)
+        swap(&taken, &execution)
+        return taken
+    }
 }

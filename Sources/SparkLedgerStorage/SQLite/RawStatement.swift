@@ -40,11 +40,11 @@ struct RawStatement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard var value else {
+        guard let value else {
             sqlite3_bind_null(handle, index)
             return
         }
-        value.withUTF8 { bindCopied(index, $0) }
+        value.withBorrowedUTF8 { bindCopied(index, $0) }
     }
 
     /// Binds UTF-8 bytes without copying them: the caller runs the statement before the buffer
