@@ -22,10 +22,9 @@ struct ServeCommand: ParsableCommand {
             --batch-records records or --batch-ms milliseconds), appends the events,
             updates the projections and stores the consumed offsets in one database
             transaction (under a backlog, together with the batches decoded meanwhile, up
-            to --commit-every records). A
-            newly assigned partition starts from the offset stored in the
-            database, else the group's committed offset, else the earliest: a crash at any
-            moment neither loses nor applies an event twice. Offsets are also committed to
+            to --commit-every records). A newly assigned partition starts from the offset
+            stored in the database, else the group's committed offset, else the earliest: a
+            crash at any moment neither loses nor applies an event twice. Offsets are also committed to
             Kafka after each transaction, for lag tooling. Bad messages go to the
             quarantine with their topic, partition, offset and key; they never stop the
             consumer. Several `serve` processes with the same --group split the
