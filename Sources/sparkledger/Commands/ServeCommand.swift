@@ -24,9 +24,9 @@ struct ServeCommand: ParsableCommand {
             transaction (under a backlog, together with the batches decoded meanwhile, up
             to --commit-every records). A newly assigned partition starts from the offset
             stored in the database, else the group's committed offset, else the earliest: a
-            crash at any moment neither loses nor applies an event twice. Offsets are also committed to
-            Kafka after each transaction, for lag tooling. Bad messages go to the
-            quarantine with their topic, partition, offset and key; they never stop the
+            crash at any moment neither loses nor applies an event twice. Offsets are also
+            committed to Kafka after each transaction, for lag tooling. Bad messages go to
+            the quarantine with their topic, partition, offset and key; they never stop the
             consumer. Several `serve` processes with the same --group split the
             partitions. Unreachable brokers never stop it: it logs, reports not ready and
             resumes when they answer. SIGTERM or SIGINT: HTTP stops first, then the batch
