@@ -50,17 +50,31 @@ public struct JSONParser {
         }
     }
 
+    /// Parses an envelope, and says where the value of its top-level member `payload` lies in
+    /// `buffer` (nil when there is none), so that its canonical text can be taken from the bytes
+    /// (`RawCanonicalJSON`).
+    public static func parseEnvelope(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> (value: JSONValue, payload: Range<Int>?) {
+        var parser = JSONParser(buffer)
+        parser.capturesPayload = true
+        let value = try parser.parseDocument()
+        return (value, parser.payloadRange)
+    }
+
     /// Parses, leaving out of every object the members named in `omitted` (written without
     /// escapes). Their values are skipped by a structural scan, not parsed: a reader with no use
     /// for a large member does not pay for it, and does not see its errors.
     public static func parse(buffer: UnsafeBufferPointer<UInt8>, omitting omitted: OmittedMembers) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(buffer)
         parser.omittedKeys = omitted.quotedKeys
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == parser.end else {
-            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
+        return try parser.parseDocument()
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        guard position == end else {
+            throw error("unexpected \(describeCurrent()) after the JSON value")
         }
         return value
     }
@@ -72,6 +86,9 @@ public struct JSONParser {
     private var omittedKeys: [[UInt8]] = []
     /// The contract's names and values, handed out instead of new Strings (`KnownStrings`).
     private let known = KnownStrings.table
+    /// Whether to note the byte range of the top-level object's `payload` value, and that range.
+    private var capturesPayload = false
+    private var payloadRange: Range<Int>?
 
     private init(_ buffer: UnsafeBufferPointer<UInt8>) {
         base = buffer.baseAddress
@@ -170,6 +187,11 @@ public struct JSONParser {
             skipWhitespace()
             if omit {
                 try skipValue()
+            } else if capturesPayload && depth == 1 && key == "payload" {
+                let start = position
+                let value = try parseValue(depth: depth)
+                payloadRange = start..<position
+                members.append(JSONObject.Member(key, value))
             } else {
                 let value = try parseValue(depth: depth)
                 members.append(JSONObject.Member(key, value))
@@ -214,9 +236,21 @@ public struct JSONParser {
         // Fast path: plain ASCII without escapes needs no copy and no validation. Eight bytes at a
         // time while none of them is a quote, a backslash, a control character or non-ASCII.
         let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
+        #if _endian(little)
+        // The first byte that needs attention in a word is found from its bits, not byte by byte.
+        while end - position >= 8 {
+            let bits = StringWordScan.attentionBits(StringWordScan.word(raw, at: position))
+            if bits != 0 {
+                position += bits.trailingZeroBitCount / 8
+                break
+            }
+            position += 8
+        }
+        #else
         while end - position >= 8, !StringWordScan.mayNeedAttention(StringWordScan.word(raw, at: position)) {
             position += 8
         }
+        #endif
         while position < end {
             let value = byte(at: position)
             if value == UInt8(ascii: "\"") {

@@ -19,11 +19,27 @@ enum StringWordScan {
         quotesAndBackslashes(word) & highs != 0
     }
 
+    /// The high bit of each byte that may be a quote or a backslash. The lowest one set is exact
+    /// (a borrow only flags bytes above a real match), so on a little-endian machine (`word`
+    /// loads bytes in memory order into the low bits first) `trailingZeroBitCount / 8` is the
+    /// offset of the first quote or backslash.
+    @inline(__always)
+    static func quoteOrBackslashBits(_ word: UInt64) -> UInt64 {
+        quotesAndBackslashes(word) & highs
+    }
+
     /// Whether some byte may be a quote, a backslash or a control character (below 0x20): the
     /// bytes a JSON writer escapes.
     @inline(__always)
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
         (quotesAndBackslashes(word) | controls(word)) & highs != 0
+    }
+
+    /// The high bit of each byte that may need escaping or be non-ASCII; the lowest one set is
+    /// exact, as in `quoteOrBackslashBits`.
+    @inline(__always)
+    static func attentionBits(_ word: UInt64) -> UInt64 {
+        (quotesAndBackslashes(word) | controls(word) | word) & highs
     }
 
     /// Whether some byte may need escaping or be non-ASCII: the bytes a strict parser must look at.

@@ -21,15 +21,16 @@ public struct EventValidator: Sendable {
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
         guard bytes.count <= maximumEnvelopeBytes else { return .failure(tooLarge(size: bytes.count)) }
         let document: JSONValue
+        let payloadRange: Range<Int>?
         do {
-            document = try JSONParser.parse(buffer: bytes)
+            (document, payloadRange) = try JSONParser.parseEnvelope(buffer: bytes)
         } catch {
             return .failure(Rejection(.malformed, "not JSON: \(error)"))
         }
         guard case .object(let envelope) = document else {
             return .failure(Rejection(.malformed, "expected a JSON object, got \(document.kindName)"))
         }
-        return validate(envelope: envelope, ingestTime: ingestTime)
+        return validate(envelope: envelope, ingestTime: ingestTime, rawPayload: payloadRange.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
     }
 
     /// The rejection of an envelope over the size limit (the contract's first check, whatever
@@ -48,6 +49,13 @@ public struct EventValidator: Sendable {
 
     /// Validates an envelope that is already parsed (the protobuf path builds one).
     public func validate(envelope: JSONObject, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
+        validate(envelope: envelope, ingestTime: ingestTime, rawPayload: nil)
+    }
+
+    /// - Parameter rawPayload: the payload's bytes as they came, when there are any: its
+    ///   canonical text is taken from them when they allow (`RawCanonicalJSON`), else written
+    ///   from the parsed value.
+    func validate(envelope: JSONObject, ingestTime: Int64, rawPayload: UnsafeBufferPointer<UInt8>?) -> Result<ExecutionEvent, Rejection> {
         let fields: EnvelopeFields
         do {
             fields = try EnvelopeFields(envelope)
@@ -78,7 +86,7 @@ public struct EventValidator: Sendable {
         return .success(ExecutionEvent(
             eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
             source: fields.source, schemaVersion: fields.schemaVersion, payload: payload,
-            canonicalPayload: JSONWriter.string(.object(fields.payload)),
+            canonicalPayload: rawPayload.flatMap(RawCanonicalJSON.text) ?? JSONWriter.string(.object(fields.payload)),
             canonicalExtensions: fields.extensions.isEmpty ? nil : JSONWriter.string(.object(fields.extensions))))
     }
 }
