@@ -132,6 +132,18 @@ struct CanonicalPayloadFromBytesTests {
         #expect(none == nil)
     }
 
+    /// As deep as the parser allows (an envelope at depth 1, its payload under it): every level's
+    /// members sorted, the same text as the writer's.
+    @Test func aPayloadNestedAsDeepAsAllowedIsWrittenAlike() throws {
+        var payload = #"{"z":1,"a":2}"#
+        for level in 0..<(JSONParser.maximumDepth - 3) { payload = #"{"k\#(level % 10)":"# + payload + #","b":[1,{"y":0,"x":1}]}"# }
+        let line = #"{"event_id":"e-1","execution_id":"x-1","event_type":"STATE","timestamp":1790000000000,"source":"operator","schema_version":1,"payload":"# + payload + "}"
+        let bytes = Array(line.utf8)
+        let range = try #require(try bytes.withUnsafeBufferPointer { try JSONParser.parseEnvelope(buffer: $0).payload })
+        let fromBytes = bytes[range].withUnsafeBufferPointer { RawCanonicalJSON.text($0) }
+        #expect(fromBytes == JSONWriter.string(try JSONParser.parse(payload)))
+    }
+
     @Test(arguments: [
         #"{"job_path":"a/b","team":"t","owner":"o","namespace":"n","vendor":"SK8","attempt":1,"labels":{"z":"1","a":"2"},"resources":{"executor":{"instances":2,"cores":4,"memory_mb":8192},"driver":{"cores":1,"memory_mb":2048}}}"#,
         #"{ "team" : "t", "job_path":"a\/b", "owner":"\u006f", "namespace":"n", "vendor":"SK8", "attempt":1.0 }"#,
