@@ -49,6 +49,15 @@ struct PublishedHistory {
         _ = try Self.publish(file, lines: lines, topic: topic, partitions: partitions, to: client, encoding: .json)
     }
 
+    /// Creates the topic and publishes the file's first `count` lines, in file order: each gets
+    /// the partition and offset it gets when the whole file is published.
+    func publishFirst(_ count: Int, to client: KafkaClientConfiguration) throws {
+        let prefix = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .prefix(count).joined(separator: "\n") + "\n"
+        let prefixFile = directory.write("history-first-\(count).ndjson", Array(prefix.utf8))
+        _ = try Self.publish(prefixFile, lines: count, topic: topic, partitions: partitions, to: client, encoding: .json)
+    }
+
     private static func publish(_ file: String, lines: Int, topic: String, partitions: Int32, to client: KafkaClientConfiguration,
                                 encoding: KafkaEventEncoding) throws -> Int {
         // The tests' client carries consumer-group timings, which producers would warn about.
