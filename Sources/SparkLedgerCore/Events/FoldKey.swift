@@ -47,6 +47,19 @@ public enum UTF8Order {
         return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
+    /// Up to the first eight of `count` bytes as a big-endian integer, zero-padded on the right:
+    /// two byte strings whose prefixes differ are in the order of these integers, so sorting
+    /// keys compares integers and looks at bytes only when the prefixes tie.
+    @inline(__always)
+    static func prefix(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
+        if count >= 8 { return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)) }
+        var value: UInt64 = 0
+        for offset in 0..<max(0, count) {
+            value |= UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self)) << (56 - 8 * UInt64(offset))
+        }
+        return value
+    }
+
     static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
         let count = min(left.count, right.count)
         var index = 0

@@ -235,22 +235,7 @@ public struct JSONParser {
         let start = position
         // Fast path: plain ASCII without escapes needs no copy and no validation. Eight bytes at a
         // time while none of them is a quote, a backslash, a control character or non-ASCII.
-        let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
-        #if _endian(little)
-        // The first byte that needs attention in a word is found from its bits, not byte by byte.
-        while end - position >= 8 {
-            let bits = StringWordScan.attentionBits(StringWordScan.word(raw, at: position))
-            if bits != 0 {
-                position += bits.trailingZeroBitCount / 8
-                break
-            }
-            position += 8
-        }
-        #else
-        while end - position >= 8, !StringWordScan.mayNeedAttention(StringWordScan.word(raw, at: position)) {
-            position += 8
-        }
-        #endif
+        position = StringWordScan.skip(UnsafeRawPointer(base.unsafelyUnwrapped), from: position, end: end, flagging: StringWordScan.attentionBits)
         while position < end {
             let value = byte(at: position)
             if value == UInt8(ascii: "\"") {
@@ -465,10 +450,7 @@ public struct JSONParser {
         position += 1  // opening quote
         let raw = UnsafeRawPointer(base.unsafelyUnwrapped)
         while position < end {
-            // Eight bytes at a time while none is a quote or a backslash.
-            while end - position >= 8, !StringWordScan.mayHaveQuoteOrBackslash(StringWordScan.word(raw, at: position)) {
-                position += 8
-            }
+            position = StringWordScan.skip(raw, from: position, end: end, flagging: StringWordScan.quoteOrBackslashBits)
             guard position < end else { break }
             switch byte(at: position) {
             case UInt8(ascii: "\""):

@@ -84,22 +84,11 @@ public struct JSONWriter {
 
         init(_ key: String, index: Int) {
             self.index = index
-            var key = key
-            key.withUTF8 { bytes in
+            key.withBorrowedUTF8 { bytes in
                 guard let base = bytes.baseAddress else { return }
-                high = Self.packed(UnsafeRawPointer(base), count: min(8, bytes.count))
-                if bytes.count > 8 { low = Self.packed(UnsafeRawPointer(base) + 8, count: min(8, bytes.count - 8)) }
+                high = UTF8Order.prefix(UnsafeRawPointer(base), count: bytes.count)
+                if bytes.count > 8 { low = UTF8Order.prefix(UnsafeRawPointer(base) + 8, count: bytes.count - 8) }
             }
-        }
-
-        /// Up to eight bytes as a big-endian integer, zero-padded on the right.
-        private static func packed(_ bytes: UnsafeRawPointer, count: Int) -> UInt64 {
-            if count == 8 { return UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)) }
-            var value: UInt64 = 0
-            for offset in 0..<count {
-                value |= UInt64(bytes.load(fromByteOffset: offset, as: UInt8.self)) << (56 - 8 * UInt64(offset))
-            }
-            return value
         }
     }
 
@@ -201,14 +190,10 @@ public struct JSONWriter {
     }
 
     /// Whether any byte is a quote, a backslash or a control character: eight bytes at a time
-    /// while none is (the test has no false negatives; a word it flags is checked byte by byte).
+    /// up to the first that may be one (`StringWordScan`), then byte by byte.
     public static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
-        let raw = UnsafeRawPointer(base)
-        var index = 0
-        while bytes.count - index >= 8, !StringWordScan.mayNeedEscaping(StringWordScan.word(raw, at: index)) {
-            index += 8
-        }
+        var index = StringWordScan.skip(UnsafeRawPointer(base), from: 0, end: bytes.count, flagging: StringWordScan.escapingBits)
         while index < bytes.count {
             let byte = bytes[index]
             if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }

@@ -168,7 +168,7 @@ public enum RawCanonicalJSON {
                         return next
                     }
                     members[memberCount] = Member(keyStart: next, valueStart: valueStart, valueEnd: valueEnd,
-                                                  prefix: prefix(from: next + 1, count: keyEnd - 1 - (next + 1)))
+                                                  prefix: UTF8Order.prefix(UnsafeRawPointer(input + next + 1), count: keyEnd - 2 - next))
                     memberCount += 1
                     if input[valueEnd] == UInt8(ascii: "}") {
                         end = valueEnd + 1
@@ -216,46 +216,17 @@ public enum RawCanonicalJSON {
         /// bytes between the quotes are their UTF-8).
         private func precedes(_ a: Member, _ b: Member) -> Bool {
             if a.prefix != b.prefix { return a.prefix < b.prefix }
-            let aStart = a.keyStart + 1, aCount = a.valueStart - 2 - aStart
-            let bStart = b.keyStart + 1, bCount = b.valueStart - 2 - bStart
-            var offset = 0
-            while offset < min(aCount, bCount) {
-                let x = input[aStart + offset], y = input[bStart + offset]
-                if x != y { return x < y }
-                offset += 1
-            }
-            return aCount < bCount
+            return UTF8Order.compare(key(of: a), key(of: b)) < 0
         }
 
-        /// Up to eight bytes from `start` as a big-endian integer, zero-padded on the right.
-        private func prefix(from start: Int, count: Int) -> UInt64 {
-            if count >= 8 { return UInt64(bigEndian: UnsafeRawPointer(input + start).loadUnaligned(as: UInt64.self)) }
-            var value: UInt64 = 0
-            for offset in 0..<count {
-                value |= UInt64(input[start + offset]) << (56 - 8 * UInt64(offset))
-            }
-            return value
+        /// A member's key between its quotes.
+        private func key(of member: Member) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(start: input + member.keyStart + 1, count: member.valueStart - 2 - (member.keyStart + 1))
         }
 
         /// The index after the string at `index`, or nil when it holds an escape.
         private func stringEnd(at index: Int) -> Int? {
-            var next = index + 1
-            let raw = UnsafeRawPointer(input)
-            #if _endian(little)
-            // Eight bytes at a time: the first quote or backslash in a word is found from its bits.
-            while count - next >= 8 {
-                let bits = StringWordScan.quoteOrBackslashBits(StringWordScan.word(raw, at: next))
-                if bits != 0 {
-                    let found = next + bits.trailingZeroBitCount / 8
-                    return input[found] == UInt8(ascii: "\"") ? found + 1 : nil
-                }
-                next += 8
-            }
-            #else
-            while count - next >= 8, !StringWordScan.mayHaveQuoteOrBackslash(StringWordScan.word(raw, at: next)) {
-                next += 8
-            }
-            #endif
+            var next = StringWordScan.skip(UnsafeRawPointer(input), from: index + 1, end: count, flagging: StringWordScan.quoteOrBackslashBits)
             while next < count {
                 switch input[next] {
                 case UInt8(ascii: "\""): return next + 1
