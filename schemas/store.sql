@@ -39,18 +39,7 @@ SELECT g.execution_key, json_extract(e.value, '$[0]'), json_extract(e.value, '$[
     json_extract(e.value, '$[8]'), json_extract(e.value, '$[9]')
 FROM event_groups g, json_each(g.events) e;
 
--- event_id -> where the event is, keyed by the 64-bit FNV-1a hash of the event_id's UTF-8 bytes
--- (as a signed integer). The store confirms every hash hit against the stored event_id; ids whose
--- hash slot is taken go to event_id_collisions. (A text UNIQUE index on random ids would halve
--- the ingest rate.) Since version 5 the newest entries wait in event_ids_recent (below).
-CREATE TABLE event_ids (event_hash INTEGER PRIMARY KEY, execution_key INTEGER NOT NULL, seq INTEGER NOT NULL);
-
-CREATE TRIGGER event_ids_append_only BEFORE UPDATE ON event_ids
-BEGIN SELECT RAISE(ABORT, 'event_ids is append-only: UPDATE is not allowed'); END;
-
-CREATE TRIGGER event_ids_no_delete BEFORE DELETE ON event_ids
-BEGIN SELECT RAISE(ABORT, 'event_ids is append-only: DELETE is not allowed'); END;
-
+-- Event ids whose 64-bit FNV-1a hash (the event-id index's key, below) is taken by another id.
 CREATE TABLE event_id_collisions (
     event_id TEXT PRIMARY KEY, execution_key INTEGER NOT NULL, seq INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -249,9 +238,9 @@ CREATE TABLE daily_team_usage (
 -- Version 5. The event-id index's newest entries: each transaction stores its new event ids as
 -- one row here, keyed by the first of their seqs, entries packed as (event_hash, execution_key,
 -- seq) little-endian 64-bit integers sorted by event_hash. Once 500,000 have gathered, the writer
--- moves them into event_ids in hash order and empties this table, in one transaction. event_ids
--- is keyed by a uniform hash, so inserting into it rewrites nearly every page of it, a statement
--- a row; this does that once per 500,000 events instead of once per transaction. The writer keeps
+-- moves them into the event-id index and empties this table, in one transaction. The index is
+-- keyed by a uniform hash, so adding to it rewrites nearly every page of it; this does that once
+-- per 500,000 events instead of once per transaction. The writer keeps
 -- these entries in memory to look them up. Rows leave only by that move.
 CREATE TABLE event_ids_recent (
     first_seq INTEGER PRIMARY KEY,
@@ -260,3 +249,27 @@ CREATE TABLE event_ids_recent (
 
 CREATE TRIGGER event_ids_recent_append_only BEFORE UPDATE ON event_ids_recent
 BEGIN SELECT RAISE(ABORT, 'event_ids_recent is append-only: UPDATE is not allowed'); END;
+
+-- Version 7. The event-id index: event_id -> where the event is, keyed by the 64-bit FNV-1a hash
+-- of the event_id's UTF-8 bytes (as a signed integer). The store confirms every hash hit against
+-- the stored event_id; ids whose hash is taken go to event_id_collisions. (A text UNIQUE index on
+-- random ids would halve the ingest rate.) Entries are packed like event_ids_recent's, up to 512 a
+-- row sorted by event_hash; a row holds the hashes from its first_hash up to the next row's (the
+-- first row also any smaller one). The move of event_ids_recent rewrites the rows that take new
+-- entries (deletes each and inserts it again, split when it grows past 512); rows are never
+-- updated, and a DELETE is refused unless event_id_block_moves holds the row that the move
+-- writes first and removes last, in its transaction. Versions 1-6 kept a row per event
+-- (event_ids): a statement and a b-tree insert each.
+CREATE TABLE event_id_blocks (
+    first_hash INTEGER PRIMARY KEY,
+    entries BLOB NOT NULL CHECK (length(entries) > 0 AND length(entries) % 24 = 0)
+);
+
+CREATE TRIGGER event_id_blocks_append_only BEFORE UPDATE ON event_id_blocks
+BEGIN SELECT RAISE(ABORT, 'event_id_blocks is append-only: UPDATE is not allowed'); END;
+
+CREATE TABLE event_id_block_moves (id INTEGER PRIMARY KEY CHECK (id = 1));
+
+CREATE TRIGGER event_id_blocks_no_delete BEFORE DELETE ON event_id_blocks
+WHEN NOT EXISTS (SELECT 1 FROM event_id_block_moves)
+BEGIN SELECT RAISE(ABORT, 'event_id_blocks: a row is deleted only to be replaced by the move of event_ids_recent'); END;

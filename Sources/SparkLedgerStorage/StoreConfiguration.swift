@@ -41,11 +41,11 @@ public struct StoreConfiguration: Sendable {
         self.clock = clock
     }
 
-    /// The event-id hash of the `event_ids` table; nil is `EventIDHash.hash`, which the thread
+    /// The event-id hash of the event-id index (`event_id_blocks`); nil is `EventIDHash.hash`, which the thread
     /// that validates works out (`ValidatedInput.eventIDHash`). Tests set one to force collisions.
     var eventIDHash: (@Sendable (String) -> Int64)?
     /// How many event ids gather in `event_ids_recent` (24 bytes each in the writer's memory)
-    /// before the writer moves them into `event_ids` (`RecentEventIDs`). Tests lower it.
+    /// before the writer moves them into `event_id_blocks` (`RecentEventIDs`). Tests lower it.
     var recentEventIDsLimit = 500_000
     /// A write session writes the events it gathered for the log (a row per execution) once they
     /// take this many bytes, and at the end of the transaction: without a bound, a 100,000-event

@@ -5,16 +5,16 @@ import Testing
 
 @Suite struct AppendOnlyLogTests {
     @Test func theLogRefusesUpdatesAndDeletes() throws {
-        // The first batch's id moves into event_ids; the second's waits in event_ids_recent.
+        // The first batch's ids move into event_id_blocks; the second's waits in event_ids_recent.
         let fixture = try StoreFixture { $0.recentEventIDsLimit = 2 }
         try fixture.append([Envelope.submit("s1"), Envelope.make("r1"), "not json"])
         try fixture.append([Envelope.make("m1", at: 1_790_000_001_000)])
-        #expect(try fixture.count("event_ids") == 2 && fixture.count("event_ids_recent") == 1)
+        #expect(try fixture.blockedEventIDCount() == 2 && fixture.count("event_ids_recent") == 1)
         for sql in [
             "UPDATE event_groups SET event_count = 1", "DELETE FROM event_groups",
             // The per-event view of the log cannot be written at all.
             "UPDATE events SET timestamp = timestamp + 1", "DELETE FROM events",
-            "UPDATE event_ids SET seq = 99", "DELETE FROM event_ids", "UPDATE event_ids_recent SET entries = x''",
+            "UPDATE event_id_blocks SET first_hash = 99", "DELETE FROM event_id_blocks", "UPDATE event_ids_recent SET entries = x''",
             "UPDATE quarantine SET reason = 'malformed'", "DELETE FROM quarantine",
             "DELETE FROM executions", "UPDATE executions SET execution_id = 'other'",
         ] {

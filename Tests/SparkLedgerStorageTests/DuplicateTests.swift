@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    /// With the slot's owner waiting in event_ids_recent, and moved into event_ids at once.
+    /// With the slot's owner waiting in event_ids_recent, and moved into event_id_blocks at once.
     @Test(arguments: [500_000, 1])
     func hashCollisionsAreConfirmedAgainstTheStoredEventID(recentEventIDsLimit: Int) throws {
         // Every event_id hashes to the same slot: each must still be told apart by its id.
@@ -67,7 +67,7 @@ import Testing
         #expect(conflict.quarantined[.conflictingDuplicate] == 1)
         #expect(try fixture.count("events") == 50)
         #expect(try fixture.indexedEventIDCount() == 1)
-        #expect(try fixture.count("event_ids") == (recentEventIDsLimit == 1 ? 1 : 0))
+        #expect(try fixture.blockedEventIDCount() == (recentEventIDsLimit == 1 ? 1 : 0))
         #expect(try fixture.count("event_id_collisions") == 49)
         #expect(try fixture.store.replay(dryRun: true).identical)
     }

@@ -1,7 +1,7 @@
 @testable import SparkLedgerStorage
 import Testing
 
-/// The event-id hash keys `event_ids` on disk: a store written by one build must be read by the
+/// The event-id hash keys the event-id index on disk: a store written by one build must be read by the
 /// next, so its values are pinned to the published FNV-1a 64-bit test vectors.
 @Suite struct EventIDHashTests {
     @Test func matchesTheFNV1a64TestVectors() {

@@ -38,7 +38,7 @@ import Testing
     @Test func duplicatesAreFoundAfterARestartAndAfterAnotherWriter() throws {
         let fixture = try StoreFixture()
         try fixture.append([Envelope.make("e1"), Envelope.make("e2")])
-        // A new process: the filter is loaded from event_ids.
+        // A new process: the filter is loaded from the event-id index.
         let restarted = try SQLiteEventStore(StoreConfiguration(path: fixture.path, clock: { StoreFixture.ingestTime }))
         #expect(try restarted.append(IngestBatch(items: StoreFixture.items([Envelope.make("e2"), Envelope.make("e3")]))).duplicates == 1)
         // The first store's filter predates e3: it must notice the other writer and reload.

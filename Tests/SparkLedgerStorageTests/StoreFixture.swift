@@ -62,9 +62,14 @@ final class StoreFixture {
         try store.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(length(entries)), 0) / 24 FROM event_ids_recent") ?? 0 }
     }
 
-    /// Every event id the store indexes: in event_ids or waiting in event_ids_recent.
+    /// The entries of the event-id index's blocks (event_id_blocks, packed, 24 bytes each).
+    func blockedEventIDCount() throws -> Int {
+        try store.read { db in try Int.fetchOne(db, sql: EventIDBlocks.countSQL) ?? 0 }
+    }
+
+    /// Every event id the store indexes: in event_id_blocks or waiting in event_ids_recent.
     func indexedEventIDCount() throws -> Int {
-        try count("event_ids") + recentEventIDCount()
+        try blockedEventIDCount() + recentEventIDCount()
     }
 
     /// Another store on the same file, as a restarted or second process opens it.

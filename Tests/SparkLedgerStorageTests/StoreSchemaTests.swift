@@ -100,6 +100,48 @@ import Testing
         #expect(state.executions.count > 100 && state.executions.count < migratedCount)
     }
 
+    /// Version 7 packs a row-per-event index (versions 1–6, event_ids) into event_id_blocks: the
+    /// same entries, every old id still found as a duplicate, and ingest goes on from there as in
+    /// a store that was never migrated.
+    @Test func version7PacksTheEventIDIndexIntoBlocks() throws {
+        let limit: (inout StoreConfiguration) -> Void = { $0.recentEventIDsLimit = 700 }
+        let fixture = try StoreFixture(configure: limit)
+        let never = try StoreFixture(configure: limit)
+        let history = StoreFixture.history(executions: 400, seed: 5, lateRate: 0.05)
+        let half = history.lines.count / 2
+        _ = try fixture.appendAll(Array(history.lines[..<half]), batchSize: 300)
+        _ = try never.appendAll(Array(history.lines[..<half]), batchSize: 300)
+        func entries(_ db: Database) throws -> [String] {
+            try Row.fetchAll(db, sql: "SELECT entries FROM event_id_blocks").flatMap { row in
+                PackedEventIDs.unpack([UInt8](row[0] as Data)).map { "\($0.hash) \($0.key) \($0.seq)" }
+            }.sorted()
+        }
+        let indexed = try fixture.store.read { try entries($0) }
+        #expect(indexed.count > 2 * EventIDBlocks.blockCapacity)
+        // Back to version 6: the same entries a row each in event_ids, in no particular order.
+        try fixture.withDatabase { db in
+            for statement in StoreSchema.version1 where statement.contains("CREATE TABLE event_ids (") || statement.contains("TRIGGER event_ids_") {
+                try db.execute(sql: statement)
+            }
+            for entry in indexed.shuffled() {
+                try db.execute(sql: "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?, ?, ?)", arguments: StatementArguments(entry.split(separator: " ").map { Int64($0)! }))
+            }
+            try db.execute(sql: "DROP TABLE event_id_blocks; DROP TABLE event_id_block_moves; DELETE FROM grdb_migrations WHERE identifier LIKE 'v7:%'")
+        }
+        let migrated = try StoreFixture.reopen(fixture, configure: limit)
+        #expect(try migrated.read { try entries($0) } == indexed)
+        #expect(try migrated.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'event_ids%' ORDER BY name") } == ["event_ids_recent", "event_ids_recent_append_only"])
+        // The whole history again: its first half is duplicates in both stores.
+        for start in stride(from: 0, to: history.lines.count, by: 300) {
+            let lines = Array(history.lines[start..<min(history.lines.count, start + 300)])
+            let outcome = try migrated.append(IngestBatch(items: StoreFixture.items(lines)))
+            #expect(outcome == (try never.store.append(IngestBatch(items: StoreFixture.items(lines)))))
+        }
+        #expect(try Self.allEvents(migrated) == (try Self.allEvents(never.store)))
+        #expect(try never.visibleState().executions == (try visible(migrated)))
+        #expect(try migrated.replay().identical)
+    }
+
     private static func allEvents(_ store: SQLiteEventStore) throws -> [String] {
         var events: [String] = []
         try store.forEachEvent { seq, event in

@@ -28,14 +28,18 @@ struct KnownHashes {
         rebuildDirectory()
     }
 
-    /// The hashes of `event_ids` (one scan in key order) and of the recent ids (read already);
-    /// nil when the store holds too many.
+    /// The hashes of the event-id index's blocks (one scan in key order) and of the recent ids
+    /// (read already); nil when the store holds too many.
     static func eventIDs(_ db: Database, recent: RecentEventIDs) throws -> KnownHashes? {
-        guard var known = try load(db, count: "SELECT count(*) FROM event_ids", select: "SELECT event_hash FROM event_ids ORDER BY event_hash", hash: { $0.int64(0) }) else {
-            return nil
-        }
+        let count = try Int.fetchOne(db, sql: EventIDBlocks.countSQL) ?? 0
+        guard count + recent.count <= capacity else { return nil }
+        var hashes: [Int64] = []
+        hashes.reserveCapacity(count + recent.count + 100_000)
+        try EventIDBlocks.forEachHash(db) { hashes.append($0) }
+        hashes.sort()  // a single pass when already sorted
+        var known = KnownHashes(sorted: hashes)
         known.merge(recent.sorted.map(\.hash))
-        return known.count > capacity ? nil : known
+        return known
     }
 
     /// The `executionIDHash` of every stored execution_id; nil when the store holds too many.

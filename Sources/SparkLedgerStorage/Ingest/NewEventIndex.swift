@@ -61,7 +61,7 @@ struct NewEventIndex {
         slots[slot] = Entry(hash: hash, key: key, seq: seq)
     }
 
-    /// Every entry, sorted by hash (the order `event_ids` is written in).
+    /// Every entry, sorted by hash (the order of the index's blocks).
     func sortedByHash() -> [Entry] {
         var entries: [Entry] = []
         entries.reserveCapacity(count)

@@ -5,8 +5,7 @@ import GRDB
 /// running it.
 struct SessionStatements {
     let insertEventGroup: RawStatement
-    let lookupEventHash: RawStatement
-    let insertEventHash: RawStatement
+    let eventIDBlocks: EventIDBlocks
     let insertRecentEventIDs: RawStatement
     let clearRecentEventIDs: RawStatement
     let lookupCollision: RawStatement
@@ -23,8 +22,7 @@ struct SessionStatements {
 
     init(_ db: Database, projector: ExecutionProjector, usage: DailyUsageProjection) throws {
         insertEventGroup = try RawStatement(db, EventGroup.insertSQL)
-        lookupEventHash = try RawStatement(db, "SELECT execution_key, seq FROM event_ids WHERE event_hash = ?1")
-        insertEventHash = try RawStatement(db, "INSERT INTO event_ids (event_hash, execution_key, seq) VALUES (?1, ?2, ?3)")
+        eventIDBlocks = try EventIDBlocks(db)
         insertRecentEventIDs = try RawStatement(db, "INSERT INTO event_ids_recent (first_seq, entries) VALUES (?1, ?2)")
         clearRecentEventIDs = try RawStatement(db, "DELETE FROM event_ids_recent")
         lookupCollision = try RawStatement(db, "SELECT execution_key, seq FROM event_id_collisions WHERE event_id = ?1")

@@ -17,7 +17,7 @@ final class WriteSession {
 
     /// How much a session lets gather in memory before it writes it out.
     struct Limits {
-        /// Event ids waiting in `event_ids_recent` before they move into `event_ids`
+        /// Event ids waiting in `event_ids_recent` before they move into `event_id_blocks`
         /// (`StoreConfiguration.recentEventIDsLimit`).
         var recentEventIDs: Int
         /// Bytes of events waiting for the log (`StoreConfiguration.pendingLogLimitBytes`).
@@ -242,17 +242,14 @@ final class WriteSession {
         if let mine = newEvents[eventHash] { return EventLocation(key: mine.key, seq: mine.seq, eventID: "") }
         if knownEventIDs?.mayContain(eventHash) == false { return nil }
         if let recent = cache.recentEventIDs[eventHash] { return EventLocation(key: recent.key, seq: recent.seq, eventID: "") }
-        let lookup = statements.lookupEventHash
-        lookup.bind(1, eventHash)
-        defer { lookup.reset() }
-        guard try lookup.step() else { return nil }
-        return EventLocation(key: lookup.int64(0), seq: lookup.int64(1), eventID: "")
+        guard let stored = try statements.eventIDBlocks.lookup(eventHash) else { return nil }
+        return EventLocation(key: stored.key, seq: stored.seq, eventID: "")
     }
 
     private func storedEventID(at location: EventLocation) throws -> String {
         if !location.eventID.isEmpty { return location.eventID }
         guard let logged = try loggedEvent(at: location) else {
-            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event_ids names an event that is not in the log (\(location.key)/\(location.seq))")
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the event-id index names an event that is not in the log (\(location.key)/\(location.seq))")
         }
         return logged.eventID
     }
@@ -462,7 +459,7 @@ final class WriteSession {
     }
 
     /// Stores the new event ids as one row of `event_ids_recent`, or, once `limits.recentEventIDs`
-    /// have gathered there, moves them all (with this session's) into `event_ids` in hash order
+    /// have gathered there, moves them all (with this session's) into `event_id_blocks`
     /// (`RecentEventIDs` says why).
     private func indexNewEventIDs() throws {
         let added = newEvents.sortedByHash()
@@ -471,17 +468,11 @@ final class WriteSession {
             guard let firstSeq = added.lazy.map(\.seq).min() else { return }
             let append = statements.insertRecentEventIDs
             append.bind(1, firstSeq)
-            append.bind(2, blob: RecentEventIDs.pack(added))
+            append.bind(2, blob: PackedEventIDs.pack(added))
             try append.execute()
             return
         }
-        let index = statements.insertEventHash
-        try cache.recentEventIDs.forEachMerged(with: added) { entry in
-            index.bind(1, entry.hash)
-            index.bind(2, entry.key)
-            index.bind(3, entry.seq)
-            try index.execute()
-        }
+        try statements.eventIDBlocks.add(cache.recentEventIDs.sorted, added)
         try statements.clearRecentEventIDs.execute()
         additions.movedRecentEventIDs = true
     }

@@ -15,7 +15,7 @@ struct WriterState {
         var written: [StoredExecution] = []
         /// The event ids it indexed, sorted by hash.
         var eventIDs: [NewEventIndex.Entry] = []
-        /// Whether it moved `event_ids_recent` (its own ids included) into `event_ids`.
+        /// Whether it moved `event_ids_recent` (its own ids included) into `event_id_blocks`.
         var movedRecentEventIDs = false
         /// The `KnownHashes.executionIDHash` of the executions it added, sorted.
         var executionHashes: [Int64] = []

@@ -1,13 +1,13 @@
 import GRDB
 import SparkLedgerCore
 
-/// Writes folded snapshots to `executions`, touching the indexed columns (job_path, team,
-/// submit_time, end_time) only when they changed.
+/// Writes folded snapshots to `executions`, setting each indexed column (job_path, team,
+/// submit_time, end_time) only when it changed: an execution that ends rewrites one index entry,
+/// not four.
 struct ExecutionProjector {
     let prices: PriceConfiguration
     private let insertStatement: RawStatement
-    private let fullUpdate: RawStatement
-    private let progressUpdate: RawStatement
+    private let updates: UpdateStatements
     private let selectByID: RawStatement
     private let upsertMetrics: RawStatement
     private let deleteMetrics: RawStatement
@@ -15,8 +15,7 @@ struct ExecutionProjector {
     init(db: Database, prices: PriceConfiguration) throws {
         self.prices = prices
         insertStatement = try RawStatement(db, ExecutionRow.insertSQL)
-        fullUpdate = try RawStatement(db, ExecutionRow.fullUpdateSQL)
-        progressUpdate = try RawStatement(db, ExecutionRow.progressUpdateSQL)
+        updates = UpdateStatements(db)
         selectByID = try RawStatement(db, ExecutionRow.selectFrom + " WHERE x.execution_id = ?1")
         upsertMetrics = try RawStatement(db, """
             INSERT INTO execution_metrics (execution_key, payload) VALUES (?1, ?2)
@@ -85,8 +84,14 @@ struct ExecutionProjector {
                       metricsJSON: snapshot.metricsJSON)
         }
 
-        func indexedColumnsDiffer(from snapshot: borrowing ExecutionSnapshot) -> Bool {
-            jobPath != snapshot.jobPath || team != snapshot.team || submitTime != snapshot.submitTime || endTime != snapshot.endTime
+        /// The indexed columns whose values `snapshot` changes.
+        func changedIndexedColumns(in snapshot: borrowing ExecutionSnapshot) -> ExecutionRow.IndexedColumns {
+            var changed: ExecutionRow.IndexedColumns = []
+            if jobPath != snapshot.jobPath { changed.insert(.jobPath) }
+            if team != snapshot.team { changed.insert(.team) }
+            if submitTime != snapshot.submitTime { changed.insert(.submitTime) }
+            if endTime != snapshot.endTime { changed.insert(.endTime) }
+            return changed
         }
     }
 
@@ -94,12 +99,30 @@ struct ExecutionProjector {
     func update(_ snapshot: consuming ExecutionSnapshot, key: Int64, replacing old: StoredColumns) throws -> WrittenExecution {
         let contribution = UsageContribution(snapshot: snapshot, prices: prices)
         try writeMetrics(snapshot, key: key, previous: old.metricsJSON)
-        let update = old.indexedColumnsDiffer(from: snapshot) ? fullUpdate : progressUpdate
+        let update = try updates.statement(setting: old.changedIndexedColumns(in: snapshot))
         update.bind(1, key)
         let execution = stored(snapshot, key: key)
         ExecutionRow.bind(execution, contribution: contribution, to: update, offset: 1)
         try update.execute()
         return WrittenExecution(execution: execution, contribution: contribution)
+    }
+}
+
+/// An UPDATE of `executions` for each set of changed indexed columns, prepared when first needed
+/// (most transactions use two or three of the sixteen).
+private final class UpdateStatements {
+    private let db: Database
+    private var prepared: [RawStatement?] = Array(repeating: nil, count: ExecutionRow.IndexedColumns.all.rawValue + 1)
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    func statement(setting changed: ExecutionRow.IndexedColumns) throws -> RawStatement {
+        if let statement = prepared[changed.rawValue] { return statement }
+        let statement = try RawStatement(db, ExecutionRow.updateSQL(setting: changed))
+        prepared[changed.rawValue] = statement
+        return statement
     }
 }
 

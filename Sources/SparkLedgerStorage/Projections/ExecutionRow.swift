@@ -18,8 +18,8 @@ public struct StoredExecution: Sendable, Equatable {
 }
 
 /// Maps snapshots to rows of `executions` and back. The column order here is the order of the
-/// SQL this type writes; `indexedColumns` are left out of progress updates so that a state change
-/// does not rewrite four index entries.
+/// SQL this type writes; an update sets an indexed column only when its value changed, because
+/// SQLite rewrites the entry of every index whose column an UPDATE sets, changed or not.
 enum ExecutionRow {
     static let columns: [String] = [
         "job_path", "team", "owner", "namespace", "vendor", "vendor_run_id", "idempotency_key",
@@ -32,7 +32,19 @@ enum ExecutionRow {
         "fold_timestamp", "fold_rank", "fold_event_id",
     ]
 
-    static let indexedColumns: Set<String> = ["job_path", "team", "submit_time", "end_time"]
+    /// The columns of the table's secondary indexes (`execution_id` never changes), in the order
+    /// of `IndexedColumns`' bits.
+    static let indexedColumns: [String] = ["job_path", "team", "submit_time", "end_time"]
+
+    /// Which of `indexedColumns` an update sets.
+    struct IndexedColumns: OptionSet, Sendable {
+        let rawValue: Int
+        static let jobPath = IndexedColumns(rawValue: 1 << 0)
+        static let team = IndexedColumns(rawValue: 1 << 1)
+        static let submitTime = IndexedColumns(rawValue: 1 << 2)
+        static let endTime = IndexedColumns(rawValue: 1 << 3)
+        static let all = IndexedColumns(rawValue: (1 << ExecutionRow.indexedColumns.count) - 1)
+    }
 
     static let insertSQL: String = {
         let names = ["execution_key", "execution_id"] + columns
@@ -40,11 +52,11 @@ enum ExecutionRow {
         return "INSERT INTO executions (\(names.joined(separator: ", "))) VALUES (\(parameters))"
     }()
 
-    /// Every projection column; parameter 1 is the key. Used when an indexed column changed and by replay.
-    static let fullUpdateSQL: String = updateSQL(columns)
-
-    /// Everything but the indexed columns.
-    static let progressUpdateSQL: String = updateSQL(columns.filter { !indexedColumns.contains($0) })
+    /// Every projection column but the indexed ones not in `changed`; parameter 1 is the key.
+    static func updateSQL(setting changed: IndexedColumns) -> String {
+        let left = Set(indexedColumns.indices.filter { !changed.contains(IndexedColumns(rawValue: 1 << $0)) }.map { indexedColumns[$0] })
+        return updateSQL(columns.filter { !left.contains($0) })
+    }
 
     private static func updateSQL(_ names: [String]) -> String {
         let assignments = names.map { name in "\(name) = ?\(parameterIndex(of: name, offset: 1))" }

@@ -39,11 +39,12 @@ extension SQLiteEventStore {
                             try pool.read { try ProjectionDigest.compute($0) }
                         }
                         defer { _ = try? before() }  // never leave it running behind an error
-                        // Every event has one entry in event_ids, event_ids_recent (packed) or
-                        // event_id_collisions: counting those reads a few MB instead of the whole log.
+                        // Every event has one entry in event_id_blocks or event_ids_recent (both
+                        // packed) or event_id_collisions: counting those reads a few MB instead of
+                        // the whole log.
                         let total = try Int64.fetchOne(db, sql: """
-                            SELECT (SELECT count(*) FROM event_ids) + (SELECT count(*) FROM event_id_collisions)
-                                + (SELECT coalesce(sum(length(entries)), 0) / \(RecentEventIDs.packedEntryBytes) FROM event_ids_recent)
+                            SELECT (\(EventIDBlocks.countSQL)) + (SELECT count(*) FROM event_id_collisions)
+                                + (SELECT coalesce(sum(length(entries)), 0) / \(PackedEventIDs.entryBytes) FROM event_ids_recent)
                             """) ?? 0
                         // Metrics rows are rewritten only where they differ (below); rows of no
                         // execution cannot come from the log.

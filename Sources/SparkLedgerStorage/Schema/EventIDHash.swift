@@ -1,4 +1,4 @@
-/// The 64-bit FNV-1a hash of an event_id's UTF-8 bytes: the key of the `event_ids` table.
+/// The 64-bit FNV-1a hash of an event_id's UTF-8 bytes: the key of the event-id index (`event_id_blocks`).
 /// Part of the on-disk format — changing it makes every stored database unreadable for dedupe.
 enum EventIDHash {
     static func hash(_ eventID: String) -> Int64 {

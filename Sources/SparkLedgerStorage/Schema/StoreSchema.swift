@@ -42,8 +42,38 @@ enum StoreSchema {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v7: the event-id index in packed blocks (event_id_blocks) instead of a row per event") { db in
+            for statement in version7 {
+                try db.execute(sql: statement)
+            }
+            try EventIDBlockMigration.moveEntries(db)
+            try db.execute(sql: "DROP TABLE event_ids")  // its triggers go with it
+        }
         return migrator
     }
+
+    /// Statements of the seventh version: the event-id index as blocks of up to 512 entries
+    /// packed like `event_ids_recent`'s, each keyed by its first hash (`EventIDBlocks`). Moving
+    /// 500,000 recent ids into a row per event cost a statement and a b-tree insert each (8 % of
+    /// an ingest's writer); into blocks it rewrites a row per ~400 entries. Rows are replaced,
+    /// never updated, and only by that move (each replacement holds every entry of the old row):
+    /// a DELETE is refused unless `event_id_block_moves` holds the row the move writes first and
+    /// removes last, in its transaction.
+    static let version7: [String] = [
+        """
+        CREATE TABLE event_id_blocks (
+            first_hash INTEGER PRIMARY KEY,
+            entries BLOB NOT NULL CHECK (length(entries) > 0 AND length(entries) % 24 = 0)
+        )
+        """,
+        appendOnly("event_id_blocks"),
+        "CREATE TABLE event_id_block_moves (id INTEGER PRIMARY KEY CHECK (id = 1))",
+        """
+        CREATE TRIGGER event_id_blocks_no_delete BEFORE DELETE ON event_id_blocks
+        WHEN NOT EXISTS (SELECT 1 FROM event_id_block_moves)
+        BEGIN SELECT RAISE(ABORT, 'event_id_blocks: a row is deleted only to be replaced by the move of event_ids_recent'); END
+        """,
+    ]
 
     /// Statements of the sixth version, before the events move: the log keeps each transaction's
     /// events of one execution as one row (`EventGroup` has the format and why). Per-event CHECKs
