@@ -253,10 +253,10 @@ BEGIN SELECT RAISE(ABORT, 'event_ids_recent is append-only: UPDATE is not allowe
 -- Version 7. The event-id index: event_id -> where the event is, keyed by the 64-bit FNV-1a hash
 -- of the event_id's UTF-8 bytes (as a signed integer). The store confirms every hash hit against
 -- the stored event_id; ids whose hash is taken go to event_id_collisions. (A text UNIQUE index on
--- random ids would halve the ingest rate.) Entries are packed like event_ids_recent's, up to 512 a
+-- random ids would halve the ingest rate.) Entries are packed like event_ids_recent's, up to 680 a
 -- row sorted by event_hash; a row holds the hashes from its first_hash up to the next row's (the
 -- first row also any smaller one). The move of event_ids_recent rewrites the rows that take new
--- entries (deletes each and inserts it again, split when it grows past 512); rows are never
+-- entries (deletes each and inserts it again, split when it grows past 680); rows are never
 -- updated, and a DELETE is refused unless event_id_block_moves holds the row that the move
 -- writes first and removes last, in its transaction. Versions 1-6 kept a row per event
 -- (event_ids): a statement and a b-tree insert each.

@@ -6,14 +6,15 @@ import GRDB
 ///
 /// A row an entry cost a statement and a b-tree insert each (the move of 500,000 ids into it was
 /// 8 % of an ingest's writer); a block is one row of packed entries, so moving the recent ids in
-/// reads and rewrites only the blocks that take new entries, a statement per ~400 entries. A
+/// reads and rewrites only the blocks that take new entries, a statement per ~500 entries. A
 /// look-up is one b-tree probe and a binary search of one block (look-ups are rare: only an id
 /// whose hash `KnownHashes` holds, a duplicate, asks).
 struct EventIDBlocks {
     typealias Entry = NewEventIndex.Entry
 
-    /// Entries a block holds at most: 12,288 bytes, which a 16 KiB page holds without overflow.
-    static let blockCapacity = 512
+    /// Entries a block holds at most: 16,320 bytes, so that a full block fills a 16 KiB page
+    /// (`SQLiteEventStore.pageSize`) without overflow: a leaf cell holds up to 16,349 bytes.
+    static let blockCapacity = 680
 
     private let atOrBefore: RawStatement
     private let after: RawStatement
