@@ -7,8 +7,8 @@ import Synchronization
 /// transaction, so a backlog is applied in transactions of several batches (fewer rewrites of the
 /// snapshots an execution's events touch) with a bounded number of batches in memory. Three let
 /// the consumer keep decoding while the writer finishes a transaction, which it does alone — and
-/// which, when it moves the gathered event ids into `event_id_blocks` (every 500,000 events), takes
-/// 0.3–0.5 s.
+/// which, when it moved the gathered event ids into a row per id (every 500,000 events; blocks
+/// since store version 7), took 0.3–0.5 s.
 ///
 /// The writer only ever takes what is already waiting, never waits for more: a rebalance that
 /// waits for the writer cannot wait on the poll it interrupts.

@@ -5,7 +5,7 @@ import GRDB
 /// from its `first_hash` up to the next block's; the first block also any smaller hash.
 ///
 /// A row an entry cost a statement and a b-tree insert each (the move of 500,000 ids into it was
-/// 8 % of an ingest's writer); a block is one row of packed entries, so moving the recent ids in
+/// 14 % of an ingest's writer instructions); a block is one row of packed entries, so moving the recent ids in
 /// reads and rewrites only the blocks that take new entries, a statement per ~500 entries. A
 /// look-up is one b-tree probe and a binary search of one block (look-ups are rare: only an id
 /// whose hash `KnownHashes` holds, a duplicate, asks).
@@ -46,7 +46,11 @@ struct EventIDBlocks {
     func add(_ first: [Entry], _ second: [Entry]) throws {
         var added = MergedEntries(first, second)
         try beginMove.execute()
-        defer { try? endMove.execute() }  // an error rolls the transaction back anyway
+        try merge(&added)
+        try endMove.execute()
+    }
+
+    private func merge(_ added: inout MergedEntries) throws {
         while let lowest = added.peek() {
             // The block this entry belongs in (the first block takes anything below it too), and
             // where the next block starts: what this block takes ends there.
@@ -87,7 +91,6 @@ struct EventIDBlocks {
     private struct Block {
         var firstHash: Int64
         var entries: [UInt8]
-        var count: Int { entries.count / PackedEventIDs.entryBytes }
     }
 
     private func block(atOrBefore hash: Int64) throws -> Block? {

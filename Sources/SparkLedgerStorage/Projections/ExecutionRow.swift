@@ -54,8 +54,8 @@ enum ExecutionRow {
 
     /// Every projection column but the indexed ones not in `changed`; parameter 1 is the key.
     static func updateSQL(setting changed: IndexedColumns) -> String {
-        let left = Set(indexedColumns.indices.filter { !changed.contains(IndexedColumns(rawValue: 1 << $0)) }.map { indexedColumns[$0] })
-        return updateSQL(columns.filter { !left.contains($0) })
+        let unchanged = indexedColumns.indices.filter { !changed.contains(IndexedColumns(rawValue: 1 << $0)) }.map { indexedColumns[$0] }
+        return updateSQL(columns.filter { !unchanged.contains($0) })
     }
 
     private static func updateSQL(_ names: [String]) -> String {

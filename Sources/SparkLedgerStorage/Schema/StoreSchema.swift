@@ -54,8 +54,8 @@ enum StoreSchema {
 
     /// Statements of the seventh version: the event-id index as blocks of up to 680 entries
     /// packed like `event_ids_recent`'s, each keyed by its first hash (`EventIDBlocks`). Moving
-    /// 500,000 recent ids into a row per event cost a statement and a b-tree insert each (8 % of
-    /// an ingest's writer); into blocks it rewrites a row per ~500 entries. Rows are replaced,
+    /// 500,000 recent ids into a row per event cost a statement and a b-tree insert each (14 % of
+    /// an ingest's writer instructions); into blocks it rewrites a row per ~500 entries. Rows are replaced,
     /// never updated, and only by that move (each replacement holds every entry of the old row):
     /// a DELETE is refused unless `event_id_block_moves` holds the row the move writes first and
     /// removes last, in its transaction.
