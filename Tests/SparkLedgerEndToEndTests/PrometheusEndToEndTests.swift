@@ -99,7 +99,8 @@ import Testing
         let url = try #require(encoded?.url?.absoluteString)
         let deadline = ContinuousClock.now + .seconds(60)
         var samples: [Sample] = []
-        while ContinuousClock.now < deadline {
+        // Asks once more after every sleep, however long it took (waitForLine says why).
+        while true {
             guard prometheus.isRunning else { throw BackgroundProcess.Failure(description: "prometheus exited: \(prometheus.errorOutput)") }
             if let body = try? await fetch(url), let reply = try? JSONParser.parse(Array(body)) {
                 samples = (reply.objectValue?["data"]?.objectValue?["result"]?.arrayValue ?? []).compactMap { result in
@@ -111,6 +112,7 @@ import Testing
                 }
                 if until(samples) { return samples }
             }
+            guard ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         Issue.record("timed out waiting for \(query); last answer: \(samples)")

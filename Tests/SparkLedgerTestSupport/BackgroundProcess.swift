@@ -37,13 +37,16 @@ public final class BackgroundProcess: @unchecked Sendable {
     public var errorOutput: String { errors.text }
 
     /// Waits (up to 60 s) until standard output or error has a line matching `pattern`; returns it.
+    /// The output is looked at once more after every sleep, however long the sleep took: under
+    /// the whole suite's load a sleeping test may wake past its deadline, and the line may have
+    /// arrived meanwhile (the pipes are read on threads of their own).
     public func waitForLine(matching pattern: Regex<(Substring, Substring)>) async throws -> String {
         let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        while true {
             for line in (standardOutput + "\n" + errorOutput).split(separator: "\n") where line.contains(pattern) {
                 return String(line)
             }
-            guard process.isRunning else { break }
+            guard process.isRunning, ContinuousClock.now < deadline else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw Failure(description: "no line matching the pattern; output: \(standardOutput) errors: \(errorOutput)")
