@@ -18,6 +18,7 @@ struct EventIDBlocks {
 
     private let atOrBefore: RawStatement
     private let after: RawStatement
+    private let nextStart: RawStatement
     private let delete: RawStatement
     private let insert: RawStatement
     private let beginMove: RawStatement
@@ -26,6 +27,7 @@ struct EventIDBlocks {
     init(_ db: Database) throws {
         atOrBefore = try RawStatement(db, "SELECT first_hash, entries FROM event_id_blocks WHERE first_hash <= ?1 ORDER BY first_hash DESC LIMIT 1")
         after = try RawStatement(db, "SELECT first_hash, entries FROM event_id_blocks WHERE first_hash > ?1 ORDER BY first_hash LIMIT 1")
+        nextStart = try RawStatement(db, "SELECT first_hash FROM event_id_blocks WHERE first_hash > ?1 ORDER BY first_hash LIMIT 1")
         delete = try RawStatement(db, "DELETE FROM event_id_blocks WHERE first_hash = ?1")
         insert = try RawStatement(db, "INSERT INTO event_id_blocks (first_hash, entries) VALUES (?1, ?2)")
         // The schema refuses deletes outside a move (StoreSchema.version7).
@@ -58,7 +60,7 @@ struct EventIDBlocks {
                 try write(count: added.remaining, from: &added)  // an empty index
                 return
             }
-            let end = try self.block(after: block.firstHash)?.firstHash
+            let end = try start(after: block.firstHash)
             var taken: [Entry] = []
             while let entry = added.peek(), end.map({ entry.hash < $0 }) ?? true {
                 taken.append(entry)
@@ -103,6 +105,13 @@ struct EventIDBlocks {
         return try read(after)
     }
 
+    /// Where the block after the one starting at `hash` starts (its key only, not its entries).
+    private func start(after hash: Int64) throws -> Int64? {
+        nextStart.bind(1, hash)
+        defer { nextStart.reset() }
+        return try nextStart.step() ? nextStart.int64(0) : nil
+    }
+
     private func read(_ statement: RawStatement) throws -> Block? {
         defer { statement.reset() }
         guard try statement.step() else { return nil }
@@ -122,10 +131,16 @@ struct EventIDBlocks {
                 guard let entry = entries.next() else { break }
                 part.append(entry)
             }
-            insert.bind(1, part[0].hash)
-            insert.bind(2, blob: PackedEventIDs.pack(part))
-            try insert.execute()
+            try insertBlock(part)
         }
+    }
+
+    /// Inserts one block: entries sorted by hash, at most `blockCapacity`, keyed by the first.
+    func insertBlock(_ entries: [Entry]) throws {
+        guard let first = entries.first else { return }
+        insert.bind(1, first.hash)
+        insert.bind(2, blob: PackedEventIDs.pack(entries))
+        try insert.execute()
     }
 }
 
@@ -143,20 +158,18 @@ struct MergedEntries: IteratorProtocol {
 
     var remaining: Int { first.count - i + second.count - j }
 
+    /// Whether the next entry comes from `first` (also when both are used up).
+    private var nextIsFirst: Bool {
+        j == second.count || (i < first.count && first[i].hash <= second[j].hash)
+    }
+
     func peek() -> NewEventIndex.Entry? {
-        if j == second.count || (i < first.count && first[i].hash <= second[j].hash) {
-            return i < first.count ? first[i] : nil
-        }
-        return second[j]
+        nextIsFirst ? (i < first.count ? first[i] : nil) : second[j]
     }
 
     mutating func next() -> NewEventIndex.Entry? {
-        if j == second.count || (i < first.count && first[i].hash <= second[j].hash) {
-            guard i < first.count else { return nil }
-            defer { i += 1 }
-            return first[i]
-        }
-        defer { j += 1 }
-        return second[j]
+        guard let entry = peek() else { return nil }
+        if nextIsFirst { i += 1 } else { j += 1 }
+        return entry
     }
 }

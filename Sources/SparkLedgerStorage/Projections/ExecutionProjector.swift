@@ -120,7 +120,7 @@ private final class UpdateStatements {
 
     func statement(setting changed: ExecutionRow.IndexedColumns) throws -> RawStatement {
         if let statement = prepared[changed.rawValue] { return statement }
-        let statement = try RawStatement(db, ExecutionRow.updateSQL(setting: changed))
+        let statement = try RawStatement(db, ExecutionRow.updateSQLs[changed.rawValue])
         prepared[changed.rawValue] = statement
         return statement
     }

@@ -52,6 +52,9 @@ enum ExecutionRow {
         return "INSERT INTO executions (\(names.joined(separator: ", "))) VALUES (\(parameters))"
     }()
 
+    /// `updateSQL(setting:)` for every set of indexed columns, by `IndexedColumns.rawValue`.
+    static let updateSQLs: [String] = (0...IndexedColumns.all.rawValue).map { updateSQL(setting: IndexedColumns(rawValue: $0)) }
+
     /// Every projection column but the indexed ones not in `changed`; parameter 1 is the key.
     static func updateSQL(setting changed: IndexedColumns) -> String {
         let unchanged = indexedColumns.indices.filter { !changed.contains(IndexedColumns(rawValue: 1 << $0)) }.map { indexedColumns[$0] }
