@@ -173,6 +173,7 @@ public final class FileIngestor {
             var blankLines: Int64 = 0
             var lastLine: Int64 = 0
             var ingestTime = configuration.clock()
+            var tape: JSONTape?
 
             func flush(complete: Bool) -> Bool {
                 var checkpoints: [IngestCheckpoint] = []
@@ -200,11 +201,12 @@ public final class FileIngestor {
                             blankLines += 1
                         } else {
                             let origin = InputOrigin.file(path: path, line: number)
-                            switch validator.validate(bytes, ingestTime: ingestTime) {
+                            // The tape's copy of the line is the raw bytes kept with the event.
+                            switch validator.validate(bytes, ingestTime: ingestTime, tape: &tape) {
                             case .success(let event):
-                                items.append(.event(ValidatedInput(event: event, origin: origin, raw: Array(bytes))))
+                                items.append(.event(ValidatedInput(event: event, origin: origin, raw: tape?.document ?? Array(bytes))))
                             case .failure(let rejection):
-                                items.append(.rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: Array(bytes))))
+                                items.append(.rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: tape?.document ?? Array(bytes))))
                             }
                         }
                     case .oversized(let number, let prefix, let size):

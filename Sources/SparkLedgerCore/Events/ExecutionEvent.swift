@@ -36,12 +36,13 @@ public struct ExecutionEvent: Sendable, Equatable {
         eventID: String, executionID: String, type: EventType, timestamp: Int64, source: EventSource,
         schemaVersion: Int, canonicalPayload: String, canonicalExtensions: String?
     ) throws {
-        guard case .object(let object) = try JSONParser.parse(canonicalPayload) else {
+        let tape = try JSONParser.tape(canonicalPayload)
+        guard tape.kind(at: JSONTape.root) == .object else {
             throw FieldError(field: "payload", expected: "an object", found: String(canonicalPayload.prefix(80)))
         }
         self.init(
             eventID: eventID, executionID: executionID, type: type, timestamp: timestamp, source: source,
-            schemaVersion: schemaVersion, payload: try EventPayload(type: type, object: object),
+            schemaVersion: schemaVersion, payload: try EventPayload(type: type, reader: PayloadReader(tape, object: JSONTape.root, path: "payload")),
             canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
     }
 

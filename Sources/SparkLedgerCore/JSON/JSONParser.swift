@@ -11,10 +11,13 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Strict because the quarantine must be predictable: invalid UTF-8, duplicate keys, trailing
 /// commas, comments, leading zeros, NaN and trailing garbage are all errors. Nesting is limited
 /// so that hostile input cannot exhaust the stack.
+///
+/// It reads a document into a `JSONTape`; `parse` turns that into a `JSONValue` tree for the
+/// readers that want one.
 public struct JSONParser {
     public static let maximumDepth = 64
-    /// Objects up to this many members look for a duplicate key by comparing strings.
-    static let directKeyComparisons = 16
+    /// Objects up to this many members look for a duplicate key by a 256-bit signature first.
+    static let signedKeys = 64
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         let result = bytes.withUnsafeBufferPointer { buffer in
@@ -24,15 +27,11 @@ public struct JSONParser {
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        var text = text
-        let result = text.withUTF8 { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer: buffer) }
-        }
-        return try result.get()
+        try tape(text).value(at: JSONTape.root)
     }
 
     public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        try parse(buffer: buffer, omitting: [])
+        try tape(buffer).value(at: JSONTape.root)
     }
 
     /// Member names to leave out of every object, prepared once for the many lines a reader
@@ -50,33 +49,42 @@ public struct JSONParser {
         }
     }
 
-    /// Parses an envelope, and says where the value of its top-level member `payload` lies in
-    /// `buffer` (nil when there is none), so that its canonical text can be taken from the bytes
-    /// (`RawCanonicalJSON`).
-    public static func parseEnvelope(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> (value: JSONValue, payload: Range<Int>?) {
-        var parser = JSONParser(buffer)
-        parser.capturesPayload = true
-        let value = try parser.parseDocument()
-        return (value, parser.payloadRange)
-    }
-
     /// Parses, leaving out of every object the members named in `omitted` (written without
     /// escapes). Their values are skipped by a structural scan, not parsed: a reader with no use
     /// for a large member does not pay for it, and does not see its errors.
     public static func parse(buffer: UnsafeBufferPointer<UInt8>, omitting omitted: OmittedMembers) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(buffer)
-        parser.omittedKeys = omitted.quotedKeys
-        return try parser.parseDocument()
+        try tape(buffer, omitting: omitted).value(at: JSONTape.root)
     }
 
-    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    /// Reads one document into a tape (see `parse(buffer:omitting:)` for `omitted`).
+    /// - Parameter previous: a tape done with; its node array is reused when nothing else holds
+    ///   it (a reader of many documents saves an allocation each).
+    public static func tape(_ buffer: UnsafeBufferPointer<UInt8>, omitting omitted: OmittedMembers = [],
+                            reusing previous: consuming JSONTape? = nil) throws(JSONParseError) -> JSONTape {
+        guard buffer.count < Int(Int32.max) else {
+            throw JSONParseError(message: "a document of \(buffer.count) bytes is over the parser's 2 GiB limit", offset: 0)
+        }
+        var parser = JSONParser(buffer, nodes: previous.take()?.reusableNodes() ?? [])
+        parser.omittedKeys = omitted.quotedKeys
+        try parser.parseDocument()
+        return JSONTape(storage: parser.storage, nodes: parser.nodes, documentCount: buffer.count)
+    }
+
+    public static func tape(_ text: String) throws(JSONParseError) -> JSONTape {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) -> JSONTape in try tape(buffer) }
+        }
+        return try result.get()
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) {
         skipWhitespace()
-        let value = try parseValue(depth: 0)
+        try parseValue(depth: 0)
         skipWhitespace()
         guard position == end else {
             throw error("unexpected \(describeCurrent()) after the JSON value")
         }
-        return value
     }
 
     private let base: UnsafePointer<UInt8>?
@@ -84,15 +92,17 @@ public struct JSONParser {
     private var position = 0
     /// Quoted keys whose members are left out.
     private var omittedKeys: [[UInt8]] = []
-    /// The contract's names and values, handed out instead of new Strings (`KnownStrings`).
-    private let known = KnownStrings.table
-    /// Whether to note the byte range of the top-level object's `payload` value, and that range.
-    private var capturesPayload = false
-    private var payloadRange: Range<Int>?
+    /// The tape being written: the document's bytes (then decoded strings), and the nodes.
+    private var storage: [UInt8]
+    private var nodes: [JSONTape.Node] = []
 
-    private init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    private init(_ buffer: UnsafeBufferPointer<UInt8>, nodes: [JSONTape.Node]) {
         base = buffer.baseAddress
         end = buffer.count
+        storage = Array(buffer)
+        self.nodes = nodes
+        // An event's envelope has ~40 nodes in ~250 bytes.
+        self.nodes.reserveCapacity(max(16, buffer.count / 6))
     }
 
     @inline(__always) private func byte(at index: Int) -> UInt8 {
@@ -120,16 +130,24 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    @inline(__always) private mutating func append(_ kind: JSONTape.Kind, _ start: Int, _ end: Int, bits: UInt64 = 0) {
+        nodes.append(JSONTape.Node(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
+                                   next: Int32(truncatingIfNeeded: nodes.count + 1), bits: bits))
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) {
         guard position < end else { throw error("unexpected end of input") }
+        let start = position
         switch byte(at: position) {
-        case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
-        case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "{"): try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["): try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            let range = try parseString()
+            append(.string, range.lowerBound, range.upperBound)
+        case UInt8(ascii: "t"): try expectLiteral("true"); append(.true, start, position)
+        case UInt8(ascii: "f"): try expectLiteral("false"); append(.false, start, position)
+        case UInt8(ascii: "n"): try expectLiteral("null"); append(.null, start, position)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
         default: throw error("unexpected \(describeCurrent())")
         }
     }
@@ -144,19 +162,71 @@ public struct JSONParser {
         position += count
     }
 
-    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// A container's node, written before its members; `finish` fills in its end, count and next.
+    private mutating func openContainer(_ kind: JSONTape.Kind) -> Int {
+        let index = nodes.count
+        append(kind, position, position)
+        position += 1  // { or [
+        return index
+    }
+
+    private mutating func finish(container index: Int, count: Int) {
+        position += 1  // } or ]
+        nodes[index].end = Int32(truncatingIfNeeded: position)
+        nodes[index].next = Int32(truncatingIfNeeded: nodes.count)
+        nodes[index].bits = UInt64(count)
+    }
+
+    /// A decoded string of the tape being written, for an error message.
+    private func stringValue(_ range: Range<Int>) -> String {
+        String(decoding: storage[range], as: UTF8.self)
+    }
+
+    private func hash(_ range: Range<Int>) -> UInt64 {
+        storage.withUnsafeBytes { RowHash.hash(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// A key's length mixed with its first and last bytes.
+    @inline(__always) private func keySignature(_ key: Range<Int>) -> Int {
+        guard !key.isEmpty else { return 0 }
+        return storage.withUnsafeBufferPointer { buffer in
+            let first = Int(buffer[key.lowerBound]), last = Int(buffer[key.upperBound - 1])
+            return (key.count &* 0x9E37 ^ first &* 0x2F ^ last &* 0x1F1) >> 3 ^ last
+        }
+    }
+
+    /// The node of the key among the first `count` members of `object` whose decoded bytes are
+    /// `key`'s, or nil.
+    private func earlierKey(equalTo key: Range<Int>, in object: Int, count: Int) -> Int? {
+        storage.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            var other = object + 1
+            for _ in 0..<count {
+                let node = nodes[other]
+                if Int(node.end - node.start) == key.count && memoryEqual(base + Int(node.start), base + key.lowerBound, key.count) {
+                    return other
+                }
+                other = Int(nodes[other + 1].next)
+            }
+            return nil
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) {
         guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
-        position += 1  // {
-        var members: [JSONObject.Member] = []
-        members.reserveCapacity(8)
+        let object = openContainer(.object)
+        var count = 0
         skipWhitespace()
         if position < end && byte(at: position) == UInt8(ascii: "}") {
-            position += 1
-            return .object(JSONObject(members))
+            finish(container: object, count: 0)
+            return
         }
-        // Duplicate keys are found by comparing the decoded keys (so `"a"` and `"\u0061"` meet):
-        // directly while the object is small, by 64-bit hashes first once it is large.
-        var keyHashes: [UInt64] = []
+        // Duplicate keys are found by comparing the decoded keys (so `"a"` and `"\u0061"` meet).
+        // Each key sets one of 256 bits chosen by its length and two of its bytes; only a key
+        // whose bit is already set is compared with the keys before it: with the 7–26 keys of an
+        // event's objects, most keys are compared with none.
+        var signatures = InlineArray<4, UInt64>(repeating: 0)
+        var keyHashes: Set<UInt64> = []
         while true {
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: "\"") else {
@@ -167,62 +237,67 @@ public struct JSONParser {
             let key = try parseString()
             if omit {
                 // Left out: no duplicate check, no value.
-            } else if members.count < Self.directKeyComparisons {
-                for member in members where member.key.equalsByLengthFirst(key) {
-                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+            } else if count < Self.signedKeys {
+                let signature = keySignature(key)
+                let bit: UInt64 = 1 << UInt64(signature & 63)
+                if signatures[signature >> 6 & 3] & bit != 0, earlierKey(equalTo: key, in: object, count: count) != nil {
+                    throw JSONParseError(message: "duplicate key \"\(stringValue(key))\"", offset: keyOffset)
                 }
+                signatures[signature >> 6 & 3] |= bit
             } else {
-                if keyHashes.isEmpty { keyHashes = members.map { Self.hash($0.key) } }
-                let keyHash = Self.hash(key)
-                for (index, other) in keyHashes.enumerated() where other == keyHash && members[index].key == key {
-                    throw JSONParseError(message: "duplicate key \"\(key)\"", offset: keyOffset)
+                // Past that many keys the bits are mostly set: a set of 64-bit hashes says instead.
+                if keyHashes.isEmpty {
+                    var other = object + 1
+                    for _ in 0..<count {
+                        keyHashes.insert(hash(Int(nodes[other].start)..<Int(nodes[other].end)))
+                        other = Int(nodes[other + 1].next)
+                    }
                 }
-                keyHashes.append(keyHash)
+                if !keyHashes.insert(hash(key)).inserted, earlierKey(equalTo: key, in: object, count: count) != nil {
+                    throw JSONParseError(message: "duplicate key \"\(stringValue(key))\"", offset: keyOffset)
+                }
             }
             skipWhitespace()
             guard position < end, byte(at: position) == UInt8(ascii: ":") else {
-                throw error("expected ':' after key \"\(key)\", found \(describeCurrent())")
+                throw error("expected ':' after key \"\(stringValue(key))\", found \(describeCurrent())")
             }
             position += 1
             skipWhitespace()
             if omit {
                 try skipValue()
-            } else if capturesPayload && depth == 1 && key == "payload" {
-                let start = position
-                let value = try parseValue(depth: depth)
-                payloadRange = start..<position
-                members.append(JSONObject.Member(key, value))
             } else {
-                let value = try parseValue(depth: depth)
-                members.append(JSONObject.Member(key, value))
+                append(.string, key.lowerBound, key.upperBound)
+                try parseValue(depth: depth)
+                count += 1
             }
             skipWhitespace()
             guard position < end else { throw error("unexpected end of input in an object") }
             switch byte(at: position) {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(JSONObject(members))
+            case UInt8(ascii: "}"): finish(container: object, count: count); return
             default: throw error("expected ',' or '}' in an object, found \(describeCurrent())")
             }
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray(depth: Int) throws(JSONParseError) {
         guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
-        position += 1  // [
-        var elements: [JSONValue] = []
+        let array = openContainer(.array)
+        var count = 0
         skipWhitespace()
         if position < end && byte(at: position) == UInt8(ascii: "]") {
-            position += 1
-            return .array(elements)
+            finish(container: array, count: 0)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue(depth: depth))
+            try parseValue(depth: depth)
+            count += 1
             skipWhitespace()
             guard position < end else { throw error("unexpected end of input in an array") }
             switch byte(at: position) {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"): position += 1; return .array(elements)
+            case UInt8(ascii: "]"): finish(container: array, count: count); return
             default: throw error("expected ',' or ']' in an array, found \(describeCurrent())")
             }
         }
@@ -230,7 +305,9 @@ public struct JSONParser {
 
     // MARK: strings
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    /// Reads a string and gives the range of its decoded bytes in `storage`: its own bytes in
+    /// the document when it holds no escape, else a decoded copy appended.
+    private mutating func parseString() throws(JSONParseError) -> Range<Int> {
         position += 1  // opening quote
         let start = position
         // Fast path: plain ASCII without escapes needs no copy and no validation. Eight bytes at a
@@ -239,10 +316,8 @@ public struct JSONParser {
         while position < end {
             let value = byte(at: position)
             if value == UInt8(ascii: "\"") {
-                let bytes = base.unsafelyUnwrapped + start
-                let count = position - start
                 position += 1
-                return known.string(bytes, count: count) ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+                return start..<(position - 1)
             }
             if value == UInt8(ascii: "\\") || value < 0x20 || value >= 0x80 { break }
             position += 1
@@ -250,13 +325,19 @@ public struct JSONParser {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(position - start + 16)
         bytes.append(contentsOf: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start))
+        var escaped = false
         while position < end {
             let value = byte(at: position)
             switch value {
             case UInt8(ascii: "\""):
                 position += 1
-                return String(decoding: bytes, as: UTF8.self)
+                // Without an escape the bytes are their own decoding (valid UTF-8, checked).
+                guard escaped else { return start..<(position - 1) }
+                let decodedStart = storage.count
+                storage.append(contentsOf: bytes)
+                return decodedStart..<storage.count
             case UInt8(ascii: "\\"):
+                escaped = true
                 try parseEscape(into: &bytes)
             case 0..<0x20:
                 throw error("unescaped control character 0x\(String(value, radix: 16)) in a string")
@@ -352,7 +433,7 @@ public struct JSONParser {
 
     // MARK: numbers
 
-    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+    private mutating func parseNumber() throws(JSONParseError) {
         let start = position
         var negative = false
         if byte(at: position) == UInt8(ascii: "-") {
@@ -391,17 +472,22 @@ public struct JSONParser {
         }
         if isIntegerLiteral && !overflow {
             if negative {
-                if magnitude <= UInt64(Int64.max) { return .int(-Int64(magnitude)) }
-                if magnitude == UInt64(Int64.max) + 1 { return .int(Int64.min) }
+                if magnitude <= UInt64(Int64.max) { return append(.int, start, position, bits: UInt64(bitPattern: -Int64(magnitude))) }
+                if magnitude == UInt64(Int64.max) + 1 { return append(.int, start, position, bits: UInt64(bitPattern: Int64.min)) }
             } else if magnitude <= UInt64(Int64.max) {
-                return .int(Int64(magnitude))
+                return append(.int, start, position, bits: magnitude)
             }
         }
         let text = String(decoding: UnsafeBufferPointer(start: base.unsafelyUnwrapped + start, count: position - start), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(message: "number \(text) is out of range", offset: start)
         }
-        return .number(value)
+        // One representation (`JSONValue.number`): integral values that fit are integers.
+        if let exact = Int64(exactly: value) {
+            append(.int, start, position, bits: UInt64(bitPattern: exact))
+        } else {
+            append(.double, start, position, bits: value.bitPattern)
+        }
     }
 
     private func isOmittedKey() -> Bool {
@@ -442,7 +528,9 @@ public struct JSONParser {
         case UInt8(ascii: "\""):
             try skipString()
         default:
-            _ = try parseValue(depth: 0)
+            let count = nodes.count
+            try parseValue(depth: 0)
+            nodes.removeSubrange(count...)
         }
     }
 
@@ -463,11 +551,6 @@ public struct JSONParser {
             }
         }
         throw error("unterminated string")
-    }
-
-    private static func hash(_ key: String) -> UInt64 {
-        key.utf8.withContiguousStorageIfAvailable { RowHash.hash(UnsafeRawBufferPointer($0)) }
-            ?? RowHash.hash(Array(key.utf8))
     }
 
     @inline(__always) private func isDigit(_ value: UInt8) -> Bool {

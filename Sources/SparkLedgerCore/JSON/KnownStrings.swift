@@ -83,25 +83,10 @@ final class KnownStringTable: @unchecked Sendable {
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if Int(truncatingIfNeeded: (entry >> 16) & 0xFFFF) == count, Self.equal(utf8 + Int(truncatingIfNeeded: entry >> 32), bytes, count) {
+            if Int(truncatingIfNeeded: (entry >> 16) & 0xFFFF) == count, memoryEqual(utf8 + Int(truncatingIfNeeded: entry >> 32), bytes, count) {
                 return strings[Int(truncatingIfNeeded: entry & 0xFFFF) - 1]
             }
             slot = (slot + 1) & mask
         }
-    }
-
-    @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var offset = 0
-        while count - offset >= 8 {
-            if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                != UnsafeRawPointer(b).loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
-            offset += 8
-        }
-        while offset < count {
-            if a[offset] != b[offset] { return false }
-            offset += 1
-        }
-        return true
     }
 }

@@ -1,5 +1,5 @@
 /// Steps over plain JSON string bytes eight at a time (SWAR: SIMD within a register), for the
-/// parser, the writer and `RawCanonicalJSON`.
+/// parser and the writer.
 ///
 /// Each `…Bits` test sets the high bit of every byte that may be one it looks for and never
 /// misses one. Borrows may flag a byte above a real match too, but never one below it, so the

@@ -10,8 +10,7 @@ public enum EventPayload: Sendable, Equatable {
     case terminal(TerminalPayload)
 
     /// Decodes the payload object of an event of `type`, or names the first field that is wrong.
-    public init(type: EventType, object: JSONObject) throws(FieldError) {
-        let reader = PayloadReader(object, path: "payload")
+    public init(type: EventType, reader: PayloadReader) throws(FieldError) {
         switch type {
         case .submit: self = .submit(try SubmitPayload(reader))
         case .running: self = .running(try RunningPayload(reader))

@@ -95,23 +95,25 @@ public struct MetricsSummary: Sendable, Equatable {
         // A producer writes the fields in one order, usually the contract's: the field after the
         // last one found is tried first, and the table (hashing the name) only when that misses.
         var expected = 0
-        for member in reader.object.members {
+        let tape = reader.tape
+        for member in tape.members(of: reader.object) {
             let guess = Self.fieldsByIndex[expected]
-            let known = member.key.equalsByLengthFirst(guess.rawValue) ? guess : Self.fieldsByName[member.key]
+            let known = tape.string(at: member.key, equals: guess.rawValue) ? guess : Self.fieldsByName[tape.string(at: member.key)]
             guard let field = known else { continue }
             expected = field.index + 1 == Self.fieldsByIndex.count ? 0 : field.index + 1
-            guard !member.value.isNull else { continue }
+            let value = member.value
+            guard !tape.isNull(at: value) else { continue }
             switch field.kind {
             case .count:
-                guard case .int(let count) = member.value, count >= 0 else {
-                    throw FieldError(field: "\(reader.path).\(member.key)", expected: "an integer ≥ 0", found: FieldError.render(member.value))
+                guard tape.kind(at: value) == .int, tape.int(at: value) >= 0 else {
+                    throw FieldError(field: "\(reader.path).\(field.rawValue)", expected: "an integer ≥ 0", found: reader.render(value))
                 }
-                values[field.index] = UInt64(bitPattern: count)
+                values[field.index] = UInt64(bitPattern: tape.int(at: value))
             case .quantity, .fraction:
                 let maximum = field.kind == .fraction ? 1.0 : Double.infinity
-                guard let number = member.value.numberValue, number >= 0, number <= maximum else {
+                guard let number = tape.number(at: value), number >= 0, number <= maximum else {
                     let expected = field.kind == .fraction ? "a number from 0 to 1" : "a number ≥ 0"
-                    throw FieldError(field: "\(reader.path).\(member.key)", expected: expected, found: FieldError.render(member.value))
+                    throw FieldError(field: "\(reader.path).\(field.rawValue)", expected: expected, found: reader.render(value))
                 }
                 values[field.index] = number.bitPattern
             }

@@ -22,111 +22,123 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads typed fields from a JSON object, naming the field and the value on every failure.
-/// A member that is present with `null` counts as absent for optional fields.
+/// Reads typed fields from a JSON object on a tape, naming the field and the value on every
+/// failure. A member that is present with `null` counts as absent for optional fields. Only the
+/// strings a caller asks for are built.
 public struct PayloadReader {
-    public let object: JSONObject
+    public let tape: JSONTape
+    /// The object's node on the tape.
+    public let object: Int
     public let path: String
 
-    public init(_ object: JSONObject, path: String = "") {
+    public init(_ tape: JSONTape, object: Int, path: String = "") {
+        self.tape = tape
         self.object = object
         self.path = path
     }
 
-    private func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    /// Reads a tree (the protobuf path and tests build one).
+    public init(_ object: JSONObject, path: String = "") {
+        self.init(JSONTape(.object(object)), object: JSONTape.root, path: path)
+    }
 
-    private func present(_ key: String) -> JSONValue? {
-        guard let value = object[key], !value.isNull else { return nil }
+    func name(_ key: StaticString) -> String { path.isEmpty ? key.description : "\(path).\(key)" }
+
+    private func present(_ key: StaticString) -> Int? {
+        guard let value = tape.member(key, of: object), !tape.isNull(at: value) else { return nil }
         return value
     }
 
-    public func requiredString(_ key: String, nonEmpty: Bool = true) throws(FieldError) -> String {
+    /// A value for an error message (`FieldError.render`).
+    public func render(_ node: Int) -> String { FieldError.render(tape.value(at: node)) }
+
+    public func requiredString(_ key: StaticString, nonEmpty: Bool = true) throws(FieldError) -> String {
         guard let value = present(key) else {
             throw FieldError(field: name(key), expected: nonEmpty ? "a non-empty string" : "a string", found: nil)
         }
         return try string(value, key: key, nonEmpty: nonEmpty)
     }
 
-    public func optionalString(_ key: String) throws(FieldError) -> String? {
+    public func optionalString(_ key: StaticString) throws(FieldError) -> String? {
         guard let value = present(key) else { return nil }
         return try string(value, key: key, nonEmpty: false)
     }
 
-    private func string(_ value: JSONValue, key: String, nonEmpty: Bool) throws(FieldError) -> String {
-        guard case .string(let string) = value, !(nonEmpty && string.isEmpty) else {
-            throw FieldError(field: name(key), expected: nonEmpty ? "a non-empty string" : "a string", found: FieldError.render(value))
+    private func string(_ value: Int, key: StaticString, nonEmpty: Bool) throws(FieldError) -> String {
+        guard tape.kind(at: value) == .string, !(nonEmpty && tape.stringCount(at: value) == 0) else {
+            throw FieldError(field: name(key), expected: nonEmpty ? "a non-empty string" : "a string", found: render(value))
         }
-        return string
+        return tape.string(at: value)
     }
 
-    public func optionalInteger(_ key: String, minimum: Int64? = nil) throws(FieldError) -> Int64? {
+    public func optionalInteger(_ key: StaticString, minimum: Int64? = nil) throws(FieldError) -> Int64? {
         guard let value = present(key) else { return nil }
-        guard case .int(let number) = value, number >= (minimum ?? .min) else {
+        guard tape.kind(at: value) == .int, tape.int(at: value) >= (minimum ?? .min) else {
             let expected = minimum.map { "an integer ≥ \($0)" } ?? "an integer"
-            throw FieldError(field: name(key), expected: expected, found: FieldError.render(value))
+            throw FieldError(field: name(key), expected: expected, found: render(value))
         }
-        return number
+        return tape.int(at: value)
     }
 
-    public func optionalNumber(_ key: String, minimum: Double, maximum: Double? = nil) throws(FieldError) -> Double? {
+    public func optionalNumber(_ key: StaticString, minimum: Double, maximum: Double? = nil) throws(FieldError) -> Double? {
         guard let value = present(key) else { return nil }
-        guard let number = value.numberValue, number >= minimum, number <= (maximum ?? .infinity) else {
+        guard let number = tape.number(at: value), number >= minimum, number <= (maximum ?? .infinity) else {
             let expected = maximum.map { "a number from \(Self.format(minimum)) to \(Self.format($0))" }
                 ?? "a number ≥ \(Self.format(minimum))"
-            throw FieldError(field: name(key), expected: expected, found: FieldError.render(value))
+            throw FieldError(field: name(key), expected: expected, found: render(value))
         }
         return number
     }
 
-    public func optionalBool(_ key: String) throws(FieldError) -> Bool? {
+    public func optionalBool(_ key: StaticString) throws(FieldError) -> Bool? {
         guard let value = present(key) else { return nil }
-        guard case .bool(let flag) = value else {
-            throw FieldError(field: name(key), expected: "a boolean", found: FieldError.render(value))
+        switch tape.kind(at: value) {
+        case .true: return true
+        case .false: return false
+        default: throw FieldError(field: name(key), expected: "a boolean", found: render(value))
         }
-        return flag
     }
 
-    public func optionalEnum<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(FieldError) -> E? where E.RawValue == String {
+    public func optionalEnum<E: RawRepresentable & CaseIterable>(_ key: StaticString, _ type: E.Type) throws(FieldError) -> E? where E.RawValue == String {
         guard let value = present(key) else { return nil }
         return try enumValue(value, key: key, type)
     }
 
-    public func requiredEnum<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws(FieldError) -> E where E.RawValue == String {
+    public func requiredEnum<E: RawRepresentable & CaseIterable>(_ key: StaticString, _ type: E.Type) throws(FieldError) -> E where E.RawValue == String {
         guard let value = present(key) else {
             throw FieldError(field: name(key), expected: Self.oneOf(type), found: nil)
         }
         return try enumValue(value, key: key, type)
     }
 
-    private func enumValue<E: RawRepresentable & CaseIterable>(_ value: JSONValue, key: String, _ type: E.Type) throws(FieldError) -> E where E.RawValue == String {
-        guard case .string(let raw) = value, let parsed = E(rawValue: raw) else {
-            throw FieldError(field: name(key), expected: Self.oneOf(type), found: FieldError.render(value))
+    private func enumValue<E: RawRepresentable & CaseIterable>(_ value: Int, key: StaticString, _ type: E.Type) throws(FieldError) -> E where E.RawValue == String {
+        guard tape.kind(at: value) == .string, let parsed = E(rawValue: tape.string(at: value)) else {
+            throw FieldError(field: name(key), expected: Self.oneOf(type), found: render(value))
         }
         return parsed
     }
 
     /// A nested object, or nil when absent.
-    public func optionalObject(_ key: String) throws(FieldError) -> PayloadReader? {
+    public func optionalObject(_ key: StaticString) throws(FieldError) -> PayloadReader? {
         guard let value = present(key) else { return nil }
-        guard case .object(let nested) = value else {
-            throw FieldError(field: name(key), expected: "an object", found: FieldError.render(value))
+        guard tape.kind(at: value) == .object else {
+            throw FieldError(field: name(key), expected: "an object", found: render(value))
         }
-        return PayloadReader(nested, path: name(key))
+        return PayloadReader(tape, object: value, path: name(key))
     }
 
-    /// An object whose values are all strings, in document order.
-    public func optionalStringMap(_ key: String) throws(FieldError) -> [(key: String, value: String)]? {
+    /// A nested object whose values are all strings, or nil when absent.
+    public func optionalStringObject(_ key: StaticString) throws(FieldError) -> PayloadReader? {
         guard let nested = try optionalObject(key) else { return nil }
-        var pairs: [(key: String, value: String)] = []
-        pairs.reserveCapacity(nested.object.members.count)
-        for member in nested.object.members {
-            guard case .string(let string) = member.value else {
-                throw FieldError(field: nested.name(member.key), expected: "a string", found: FieldError.render(member.value))
-            }
-            pairs.append((member.key, string))
+        for member in tape.members(of: nested.object) where tape.kind(at: member.value) != .string {
+            let field = "\(nested.path).\(tape.string(at: member.key))"
+            throw FieldError(field: field, expected: "a string", found: render(member.value))
         }
-        return pairs
+        return nested
     }
+
+    /// The object's canonical JSON text, unknown members included.
+    public var canonicalText: String { tape.canonicalText(at: object) }
 
     private static func oneOf<E: RawRepresentable & CaseIterable>(_ type: E.Type) -> String where E.RawValue == String {
         "one of " + E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")

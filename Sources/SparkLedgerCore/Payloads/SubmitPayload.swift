@@ -45,13 +45,11 @@ public struct SubmitPayload: Sendable, Equatable {
         sparkVersion = try reader.optionalString("spark_version")
         if let resourcesReader = try reader.optionalObject("resources") {
             resources = try RequestedResources(resourcesReader)
-            resourcesJSON = JSONWriter.string(.object(resourcesReader.object))
+            resourcesJSON = resourcesReader.canonicalText
         }
         sparkUIURL = try reader.optionalString("spark_ui_url")
         logsURL = try reader.optionalString("logs_url")
-        if let labels = try reader.optionalStringMap("labels") {
-            labelsJSON = JSONWriter.string(.object(JSONObject(labels.map { JSONObject.Member($0.key, .string($0.value)) })))
-        }
+        labelsJSON = try reader.optionalStringObject("labels")?.canonicalText
     }
 }
 

@@ -19,18 +19,25 @@ public struct EventValidator: Sendable {
     ///   - bytes: one envelope (a file line without its newline, or one Kafka message value).
     ///   - ingestTime: now, epoch milliseconds; events more than 24 h ahead of it are rejected.
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        guard bytes.count <= maximumEnvelopeBytes else { return .failure(tooLarge(size: bytes.count)) }
-        let document: JSONValue
-        let payloadRange: Range<Int>?
+        var tape: JSONTape?
+        return validate(bytes, ingestTime: ingestTime, tape: &tape)
+    }
+
+    /// - Parameter tape: the previous envelope's tape, reused (see `JSONParser.tape`); on return
+    ///   this envelope's, whose `document` is a copy of `bytes` (nil when they were not parsed).
+    public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
+        guard bytes.count <= maximumEnvelopeBytes else {
+            tape = nil
+            return .failure(tooLarge(size: bytes.count))
+        }
+        let parsed: JSONTape
         do {
-            (document, payloadRange) = try JSONParser.parseEnvelope(buffer: bytes)
+            parsed = try JSONParser.tape(bytes, reusing: tape.take())
         } catch {
             return .failure(Rejection(.malformed, "not JSON: \(error)"))
         }
-        guard case .object(let envelope) = document else {
-            return .failure(Rejection(.malformed, "expected a JSON object, got \(document.kindName)"))
-        }
-        return validate(envelope: envelope, ingestTime: ingestTime, rawPayload: payloadRange.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
+        tape = parsed
+        return validate(tape: parsed, ingestTime: ingestTime)
     }
 
     /// The rejection of an envelope over the size limit (the contract's first check, whatever
@@ -49,16 +56,18 @@ public struct EventValidator: Sendable {
 
     /// Validates an envelope that is already parsed (the protobuf path builds one).
     public func validate(envelope: JSONObject, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        validate(envelope: envelope, ingestTime: ingestTime, rawPayload: nil)
+        validate(tape: JSONTape(.object(envelope)), ingestTime: ingestTime)
     }
 
-    /// - Parameter rawPayload: the payload's bytes as they came, when there are any: its
-    ///   canonical text is taken from them when they allow (`RawCanonicalJSON`), else written
-    ///   from the parsed value.
-    func validate(envelope: JSONObject, ingestTime: Int64, rawPayload: UnsafeBufferPointer<UInt8>?) -> Result<ExecutionEvent, Rejection> {
+    /// The checks after the JSON syntax, on the parsed document. The payload's canonical text is
+    /// taken from its tokens when they allow (`JSONTape.rawCanonicalText`), else written from its value.
+    func validate(tape: JSONTape, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
+        guard tape.kind(at: JSONTape.root) == .object else {
+            return .failure(Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)"))
+        }
         let fields: EnvelopeFields
         do {
-            fields = try EnvelopeFields(envelope)
+            fields = try EnvelopeFields(tape)
         } catch {
             return .failure(Rejection(.invalidEnvelope, error.description))
         }
@@ -79,15 +88,17 @@ public struct EventValidator: Sendable {
         }
         let payload: EventPayload
         do {
-            payload = try EventPayload(type: type, object: fields.payload)
+            payload = try EventPayload(type: type, reader: PayloadReader(tape, object: fields.payload, path: "payload"))
         } catch {
             return .failure(Rejection(.invalidPayload, "\(type.rawValue) \(error.description)"))
         }
         return .success(ExecutionEvent(
             eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
             source: fields.source, schemaVersion: fields.schemaVersion, payload: payload,
-            canonicalPayload: rawPayload.flatMap(RawCanonicalJSON.text) ?? JSONWriter.string(.object(fields.payload)),
-            canonicalExtensions: fields.extensions.isEmpty ? nil : JSONWriter.string(.object(fields.extensions))))
+            canonicalPayload: tape.canonicalText(at: fields.payload),
+            canonicalExtensions: fields.extensions.isEmpty ? nil : JSONWriter.string(.object(JSONObject(fields.extensions.map { member in
+                JSONObject.Member(tape.string(at: member.key), tape.value(at: member.value))
+            })))))
     }
 }
 
@@ -102,62 +113,73 @@ struct EnvelopeFields {
     var timestamp: Int64
     var source: EventSource
     var schemaVersion: Int
-    var payload: JSONObject
-    var extensions: JSONObject
+    /// The payload object's node.
+    var payload: Int
+    /// The members the contract does not name, in document order.
+    var extensions: [(key: Int, value: Int)]
 
-    init(_ envelope: JSONObject) throws(FieldError) {
+    init(_ tape: JSONTape) throws(FieldError) {
         // One pass over the members: the named ones to their slots, the rest kept as extensions.
-        // Slots are locals, not an array: an array was an allocation for every event.
-        var eventIDSlot, executionIDSlot, typeSlot, timestampSlot, sourceSlot, versionSlot, payloadSlot: JSONValue?
-        var extensions: [JSONObject.Member] = []
-        for member in envelope.members {
-            // The seven names have seven lengths: one string comparison a member.
+        var eventIDSlot, executionIDSlot, typeSlot, timestampSlot, sourceSlot, versionSlot, payloadSlot: Int?
+        var extensions: [(key: Int, value: Int)] = []
+        for member in tape.members(of: JSONTape.root) {
+            // The seven names have seven lengths: one comparison of bytes a member.
             let key = member.key
-            switch key.utf8.count {
-            case 8 where key == "event_id": eventIDSlot = member.value
-            case 12 where key == "execution_id": executionIDSlot = member.value
-            case 10 where key == "event_type": typeSlot = member.value
-            case 9 where key == "timestamp": timestampSlot = member.value
-            case 6 where key == "source": sourceSlot = member.value
-            case 14 where key == "schema_version": versionSlot = member.value
-            case 7 where key == "payload": payloadSlot = member.value
+            switch tape.stringCount(at: key) {
+            case 8 where tape.string(at: key, equals: "event_id"): eventIDSlot = member.value
+            case 12 where tape.string(at: key, equals: "execution_id"): executionIDSlot = member.value
+            case 10 where tape.string(at: key, equals: "event_type"): typeSlot = member.value
+            case 9 where tape.string(at: key, equals: "timestamp"): timestampSlot = member.value
+            case 6 where tape.string(at: key, equals: "source"): sourceSlot = member.value
+            case 14 where tape.string(at: key, equals: "schema_version"): versionSlot = member.value
+            case 7 where tape.string(at: key, equals: "payload"): payloadSlot = member.value
             default: extensions.append(member)
             }
         }
         func missing(_ field: String, _ expected: String) -> FieldError {
             FieldError(field: field, expected: expected, found: nil)
         }
-        func wrong(_ field: String, _ expected: String, _ value: JSONValue) -> FieldError {
-            FieldError(field: field, expected: expected, found: FieldError.render(value))
+        func wrong(_ field: String, _ expected: String, _ value: Int) -> FieldError {
+            FieldError(field: field, expected: expected, found: FieldError.render(tape.value(at: value)))
         }
-        guard let eventIDValue = eventIDSlot, !eventIDValue.isNull else { throw missing("event_id", "a non-empty string") }
-        guard case .string(let eventID) = eventIDValue, !eventID.isEmpty else { throw wrong("event_id", "a non-empty string", eventIDValue) }
+        func present(_ slot: Int?) -> Int? {
+            guard let slot, !tape.isNull(at: slot) else { return nil }
+            return slot
+        }
+        func string(_ slot: Int) -> String? {
+            tape.kind(at: slot) == .string ? tape.string(at: slot) : nil
+        }
+        func integer(_ slot: Int) -> Int64? {
+            tape.kind(at: slot) == .int ? tape.int(at: slot) : nil
+        }
+        guard let eventIDValue = present(eventIDSlot) else { throw missing("event_id", "a non-empty string") }
+        guard let eventID = string(eventIDValue), !eventID.isEmpty else { throw wrong("event_id", "a non-empty string", eventIDValue) }
         guard eventID.utf8.count <= Contract.maximumIdentifierLength || eventID.unicodeScalars.count <= Contract.maximumIdentifierLength else {
             throw wrong("event_id", "1–128 characters", eventIDValue)
         }
-        guard let executionIDValue = executionIDSlot, !executionIDValue.isNull else { throw missing("execution_id", "1–128 characters of [A-Za-z0-9._:-]") }
-        guard case .string(let executionID) = executionIDValue, Contract.isValidExecutionID(executionID) else {
+        guard let executionIDValue = present(executionIDSlot) else { throw missing("execution_id", "1–128 characters of [A-Za-z0-9._:-]") }
+        guard let executionID = string(executionIDValue), Contract.isValidExecutionID(executionID) else {
             throw wrong("execution_id", "1–128 characters of [A-Za-z0-9._:-]", executionIDValue)
         }
-        guard let typeValue = typeSlot, !typeValue.isNull else { throw missing("event_type", "a non-empty string") }
-        guard case .string(let eventType) = typeValue, !eventType.isEmpty else { throw wrong("event_type", "a non-empty string", typeValue) }
-        guard let timestampValue = timestampSlot, !timestampValue.isNull else { throw missing("timestamp", "an integer (epoch milliseconds)") }
-        guard case .int(let timestamp) = timestampValue else { throw wrong("timestamp", "an integer", timestampValue) }
-        guard let sourceValue = sourceSlot, !sourceValue.isNull else { throw missing("source", Self.sourceChoices) }
-        guard case .string(let sourceName) = sourceValue, let source = EventSource(rawValue: sourceName) else {
+        guard let typeValue = present(typeSlot) else { throw missing("event_type", "a non-empty string") }
+        guard let eventType = string(typeValue), !eventType.isEmpty else { throw wrong("event_type", "a non-empty string", typeValue) }
+        guard let timestampValue = present(timestampSlot) else { throw missing("timestamp", "an integer (epoch milliseconds)") }
+        guard let timestamp = integer(timestampValue) else { throw wrong("timestamp", "an integer", timestampValue) }
+        guard let sourceValue = present(sourceSlot) else { throw missing("source", Self.sourceChoices) }
+        guard let sourceName = string(sourceValue), let source = EventSource(rawValue: sourceName) else {
             throw wrong("source", Self.sourceChoices, sourceValue)
         }
-        guard let versionValue = versionSlot, !versionValue.isNull else { throw missing("schema_version", "an integer ≥ 1") }
-        guard case .int(let version) = versionValue, version >= 1 else { throw wrong("schema_version", "an integer ≥ 1", versionValue) }
+        guard let versionValue = present(versionSlot) else { throw missing("schema_version", "an integer ≥ 1") }
+        guard let version = integer(versionValue), version >= 1 else { throw wrong("schema_version", "an integer ≥ 1", versionValue) }
         guard let payloadValue = payloadSlot else { throw missing("payload", "an object") }
-        guard case .object(let payload) = payloadValue else { throw wrong("payload", "an object", payloadValue) }
+        guard tape.kind(at: payloadValue) == .object else { throw wrong("payload", "an object", payloadValue) }
         self.eventID = eventID
         self.executionID = executionID
         self.eventType = eventType
         self.timestamp = timestamp
         self.source = source
         self.schemaVersion = Int(version)
-        self.payload = payload
-        self.extensions = JSONObject(extensions)
+        self.payload = payloadValue
+        self.extensions = extensions
     }
 }

@@ -1,0 +1,260 @@
+/// One JSON document as the strict parser read it, kept flat: a node per value (and per object
+/// key) in document order over the document's bytes, with no `JSONValue` tree, no array per
+/// object and no String per string. The validator reads an event's fields straight from here, so
+/// that only the strings an event keeps are ever built (`JSONParser.tape`).
+///
+/// Layout: a container's members follow it; an object's are key, value, key, value…, and every
+/// node knows the index just past its own subtree (`next`), so the members of an object are
+/// found by hopping from key to key without looking inside the values.
+public struct JSONTape: Sendable {
+    public enum Kind: UInt8, Sendable {
+        case null, `false`, `true`, int, double, string, array, object
+
+        /// A name for the kind of value, for error messages, as `JSONValue.kindName` says it.
+        public var name: String {
+            switch self {
+            case .null: return "null"
+            case .false, .true: return "a boolean"
+            case .int: return "an integer"
+            case .double: return "a number"
+            case .string: return "a string"
+            case .array: return "an array"
+            case .object: return "an object"
+            }
+        }
+    }
+
+    struct Node: Sendable {
+        var kind: Kind
+        /// Strings: the range of their decoded bytes in `storage`. Containers and numbers: their
+        /// range in the document.
+        var start: Int32
+        var end: Int32
+        /// The index just past this node's subtree (a key's is its value's index).
+        var next: Int32
+        /// `.int`: the Int64's bit pattern; `.double`: the Double's; containers: their member or
+        /// element count.
+        var bits: UInt64
+    }
+
+    /// The document's bytes, then the decoded bytes of every string that held an escape.
+    let storage: [UInt8]
+    let nodes: [Node]
+    /// The document's length: `storage` up to here is the document.
+    let documentCount: Int
+
+    init(storage: [UInt8], nodes: [Node], documentCount: Int) {
+        self.storage = storage
+        self.nodes = nodes
+        self.documentCount = documentCount
+    }
+
+    /// The tape of a tree (the protobuf path builds one), with every value as it is — a Double
+    /// that JSON cannot spell included. It has no document: canonical text is written from the
+    /// values.
+    public init(_ value: JSONValue) {
+        var storage: [UInt8] = []
+        var nodes: [Node] = []
+        Self.append(value, to: &nodes, storage: &storage)
+        self.init(storage: storage, nodes: nodes, documentCount: 0)
+    }
+
+    private static func append(_ value: JSONValue, to nodes: inout [Node], storage: inout [UInt8]) {
+        func node(_ kind: Kind, bits: UInt64 = 0) {
+            nodes.append(Node(kind: kind, start: 0, end: 0, next: Int32(nodes.count + 1), bits: bits))
+        }
+        func string(_ text: String) {
+            let start = storage.count
+            storage.append(contentsOf: text.utf8)
+            nodes.append(Node(kind: .string, start: Int32(start), end: Int32(storage.count), next: Int32(nodes.count + 1), bits: 0))
+        }
+        switch value {
+        case .null: node(.null)
+        case .bool(let flag): node(flag ? .true : .false)
+        case .int(let number): node(.int, bits: UInt64(bitPattern: number))
+        case .double(let number): node(.double, bits: number.bitPattern)
+        case .string(let text): string(text)
+        case .array(let elements):
+            let index = nodes.count
+            node(.array, bits: UInt64(elements.count))
+            for element in elements { append(element, to: &nodes, storage: &storage) }
+            nodes[index].next = Int32(nodes.count)
+        case .object(let object):
+            let index = nodes.count
+            node(.object, bits: UInt64(object.members.count))
+            for member in object.members {
+                string(member.key)
+                append(member.value, to: &nodes, storage: &storage)
+            }
+            nodes[index].next = Int32(nodes.count)
+        }
+    }
+
+    /// The node array emptied with its capacity kept, for the next document's tape.
+    consuming func reusableNodes() -> [Node] {
+        var nodes = self.nodes
+        self = JSONTape(storage: [], nodes: [], documentCount: 0)
+        nodes.removeAll(keepingCapacity: true)
+        return nodes
+    }
+
+    /// The document's bytes as they came: the tape's own copy when no string needed decoding.
+    public var document: [UInt8] {
+        storage.count == documentCount ? storage : Array(storage[..<documentCount])
+    }
+
+    /// The document's top-level value.
+    public static let root = 0
+
+    public func kind(at node: Int) -> Kind { nodes[node].kind }
+
+    public func isNull(at node: Int) -> Bool { nodes[node].kind == .null }
+
+    // MARK: scalars
+
+    /// The value of a `.string` node; the contract's names and values are not built again
+    /// (`KnownStrings`).
+    public func string(at node: Int) -> String {
+        let entry = nodes[node]
+        guard entry.end > entry.start else { return "" }
+        return storage.withUnsafeBufferPointer { buffer in
+            let bytes = buffer.baseAddress.unsafelyUnwrapped + Int(entry.start)
+            let count = Int(entry.end - entry.start)
+            return KnownStrings.table.string(bytes, count: count)
+                ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        }
+    }
+
+    /// The value of an `.int` node.
+    public func int(at node: Int) -> Int64 { Int64(bitPattern: nodes[node].bits) }
+
+    /// The value of an `.int` or `.double` node, else nil.
+    public func number(at node: Int) -> Double? {
+        let entry = nodes[node]
+        switch entry.kind {
+        case .int: return Double(Int64(bitPattern: entry.bits))
+        case .double: return Double(bitPattern: entry.bits)
+        default: return nil
+        }
+    }
+
+    /// The UTF-8 length of a `.string` node's value.
+    public func stringCount(at node: Int) -> Int { Int(nodes[node].end - nodes[node].start) }
+
+    /// Whether a `.string` node's value is exactly these UTF-8 bytes.
+    public func string(at node: Int, equals key: StaticString) -> Bool {
+        let entry = nodes[node]
+        let count = key.utf8CodeUnitCount
+        guard Int(entry.end - entry.start) == count else { return false }
+        guard count > 0 else { return true }
+        return storage.withUnsafeBufferPointer { buffer in
+            memoryEqual(buffer.baseAddress.unsafelyUnwrapped + Int(entry.start), key.utf8Start, count)
+        }
+    }
+
+    /// Whether a `.string` node's value is `key`.
+    public func string(at node: Int, equals key: String) -> Bool {
+        let entry = nodes[node]
+        guard Int(entry.end - entry.start) == key.utf8.count else { return false }
+        guard entry.end > entry.start else { return true }
+        return key.withBorrowedUTF8 { key in
+            storage.withUnsafeBufferPointer { buffer in
+                memoryEqual(buffer.baseAddress.unsafelyUnwrapped + Int(entry.start), key.baseAddress.unsafelyUnwrapped, key.count)
+            }
+        }
+    }
+
+    /// Whether two `.string` nodes hold the same value.
+    func string(at node: Int, equalsStringAt other: Int) -> Bool {
+        let a = nodes[node], b = nodes[other]
+        let count = Int(a.end - a.start)
+        guard Int(b.end - b.start) == count else { return false }
+        guard count > 0 else { return true }
+        return storage.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress.unsafelyUnwrapped
+            return memoryEqual(base + Int(a.start), base + Int(b.start), count)
+        }
+    }
+
+    /// A 64-bit hash of a `.string` node's value.
+    func stringHash(at node: Int) -> UInt64 {
+        let entry = nodes[node]
+        return storage.withUnsafeBytes { buffer in
+            RowHash.hash(UnsafeRawBufferPointer(rebasing: buffer[Int(entry.start)..<Int(entry.end)]))
+        }
+    }
+
+    // MARK: containers
+
+    /// The number of members of an `.object` node or elements of an `.array` node.
+    public func count(at node: Int) -> Int { Int(nodes[node].bits) }
+
+    /// The members of an `.object` node in document order: each key's node and its value's.
+    public func members(of object: Int) -> Members { Members(tape: self, object: object) }
+
+    public struct Members: Sequence, IteratorProtocol {
+        let tape: JSONTape
+        var key: Int
+        var remaining: Int
+
+        init(tape: JSONTape, object: Int) {
+            self.tape = tape
+            key = object + 1
+            remaining = tape.count(at: object)
+        }
+
+        public mutating func next() -> (key: Int, value: Int)? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let member = (key: key, value: key + 1)
+            key = Int(tape.nodes[key + 1].next)
+            return member
+        }
+    }
+
+    /// The value node of the member of `object` named `key`, or nil.
+    public func member(_ key: StaticString, of object: Int) -> Int? {
+        for member in members(of: object) where string(at: member.key, equals: key) {
+            return member.value
+        }
+        return nil
+    }
+
+    /// The elements of an `.array` node in document order.
+    public func elements(of array: Int) -> [Int] {
+        var elements: [Int] = []
+        elements.reserveCapacity(count(at: array))
+        var element = array + 1
+        for _ in 0..<count(at: array) {
+            elements.append(element)
+            element = Int(nodes[element].next)
+        }
+        return elements
+    }
+
+    // MARK: whole values
+
+    /// The node's value as a tree, for the readers that want one.
+    public func value(at node: Int) -> JSONValue {
+        let entry = nodes[node]
+        switch entry.kind {
+        case .null: return .null
+        case .false: return .bool(false)
+        case .true: return .bool(true)
+        case .int: return .int(Int64(bitPattern: entry.bits))
+        case .double: return .double(Double(bitPattern: entry.bits))
+        case .string: return .string(string(at: node))
+        case .array: return .array(elements(of: node).map(value(at:)))
+        case .object:
+            var tree: [JSONObject.Member] = []
+            tree.reserveCapacity(count(at: node))
+            for member in members(of: node) {
+                tree.append(JSONObject.Member(string(at: member.key), value(at: member.value)))
+            }
+            return .object(JSONObject(tree))
+        }
+    }
+
+    /// The node's bytes in the document (containers and numbers).
+    public func documentRange(at node: Int) -> Range<Int> { Int(nodes[node].start)..<Int(nodes[node].end) }
+}
