@@ -15,6 +15,14 @@ public struct DailyUsageKey: Sendable, Hashable, Comparable {
         self.vendor = vendor
     }
 
+    /// The day and the job path alone: keys that differ only in team, namespace or vendor are
+    /// rare and `==` tells them apart, while hashing all four strings was ~800 instructions a
+    /// look-up, ~4 % of the writer's (callgrind: its usage rows are dictionaries by this key).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(day)
+        hasher.combine(jobPath)
+    }
+
     public static func < (lhs: DailyUsageKey, rhs: DailyUsageKey) -> Bool {
         if lhs.day != rhs.day { return lhs.day < rhs.day }
         if lhs.team != rhs.team { return UTF8Order.precedes(lhs.team, rhs.team) }
