@@ -299,8 +299,9 @@ public final class KafkaIngestService: Service, Sendable {
             let partition = KafkaPartition(topic: run.topic, partition: run.partition)
             next[partition] = max(next[partition] ?? 0, run.next)
         }
+        var tape: JSONTape?
         for record in records {
-            let decoded = configuration.decoder.decode(record, ingestTime: ingestTime)
+            let decoded = configuration.decoder.decode(record, ingestTime: ingestTime, tape: &tape)
             items.append(decoded.item)
             if decoded.keyMismatch { keyMismatches += 1 }
             if let current = run, current.partition == record.partition, current.topic == record.topic {

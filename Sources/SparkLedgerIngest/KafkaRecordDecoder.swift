@@ -24,6 +24,13 @@ public struct KafkaRecordDecoder: Sendable {
     }
 
     public func decode(_ record: KafkaRecord, ingestTime: Int64) -> Decoded {
+        var tape: JSONTape?
+        return decode(record, ingestTime: ingestTime, tape: &tape)
+    }
+
+    /// - Parameter tape: the previous record's tape, whose node array a JSON record reuses
+    ///   (`EventValidator.validate(_:ingestTime:tape:)`).
+    public func decode(_ record: KafkaRecord, ingestTime: Int64, tape: inout JSONTape?) -> Decoded {
         let origin = InputOrigin.kafka(topic: record.topic, partition: record.partition, offset: record.offset)
         let contentType = record.headerValue("content-type").flatMap { $0 }.flatMap(Self.mediaType) ?? Self.json
         func rejected(_ rejection: Rejection) -> Decoded {
@@ -35,7 +42,7 @@ public struct KafkaRecordDecoder: Sendable {
         let validated: Result<ExecutionEvent, Rejection>
         switch contentType {
         case Self.json:
-            validated = validator.validate(record.value, ingestTime: ingestTime)
+            validated = validator.validate(record.value, ingestTime: ingestTime, tape: &tape)
         case ProtobufEnvelope.contentType:
             validated = validateProtobuf(record.value, ingestTime: ingestTime)
         default:

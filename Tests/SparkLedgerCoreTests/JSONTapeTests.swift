@@ -47,6 +47,22 @@ import Testing
         }
     }
 
+    /// A tape of an array shares it; decoding a string copies the tape's storage, never the array.
+    @Test func aTapeOfAnArraySharesItAndLeavesItAsItWas() throws {
+        let bytes = Array(document.utf8)
+        let original = bytes
+        let tape = try JSONParser.tape(bytes)
+        #expect(tape.document == original)
+        #expect(bytes == original)
+        #expect(tape.value(at: JSONTape.root) == (try JSONParser.parse(document)))
+        let plain = Array(#"{"k":["v",1]}"#.utf8)
+        let reused = try JSONParser.tape(plain, reusing: tape)
+        #expect(reused.document == plain)
+        #expect(reused.value(at: JSONTape.root) == .object(JSONObject(["k": .array([.string("v"), .int(1)])])))
+        let validated = EventValidator().validate(Array(#"{"event_id":"e1","execution_id":"x","event_type":"CANCEL","timestamp":1790000000000,"source":"runner","schema_version":1,"payload":{}}"#.utf8), ingestTime: 1_790_000_000_000)
+        #expect(try validated.get().eventID == "e1")
+    }
+
     @Test func aTreesTapeKeepsEveryValue() throws {
         let tree = try JSONParser.parse(document)
         #expect(JSONTape(tree).value(at: JSONTape.root) == tree)

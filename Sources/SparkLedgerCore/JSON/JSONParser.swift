@@ -20,10 +20,7 @@ public struct JSONParser {
     static let signedKeys = 64
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer: buffer) }
-        }
-        return try result.get()
+        try tape(bytes).value(at: JSONTape.root)
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -61,10 +58,26 @@ public struct JSONParser {
     ///   it (a reader of many documents saves an allocation each).
     public static func tape(_ buffer: UnsafeBufferPointer<UInt8>, omitting omitted: OmittedMembers = [],
                             reusing previous: consuming JSONTape? = nil) throws(JSONParseError) -> JSONTape {
+        try tape(buffer, document: nil, omitting: omitted, nodes: previous.take()?.reusableNodes() ?? [])
+    }
+
+    /// Reads one document into a tape that shares `bytes` rather than copying them.
+    public static func tape(_ bytes: [UInt8], reusing previous: consuming JSONTape? = nil) throws(JSONParseError) -> JSONTape {
+        let nodes = previous.take()?.reusableNodes() ?? []
+        // `bytes` keeps the buffer alive while the parser reads it; the tape's first append of a
+        // decoded string copies its storage away from it.
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> JSONTape in try tape(buffer, document: bytes, omitting: [], nodes: nodes) }
+        }
+        return try result.get()
+    }
+
+    private static func tape(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]?, omitting omitted: OmittedMembers,
+                             nodes: [JSONTape.Node]) throws(JSONParseError) -> JSONTape {
         guard buffer.count < Int(Int32.max) else {
             throw JSONParseError(message: "a document of \(buffer.count) bytes is over the parser's 2 GiB limit", offset: 0)
         }
-        var parser = JSONParser(buffer, nodes: previous.take()?.reusableNodes() ?? [])
+        var parser = JSONParser(buffer, document: document, nodes: nodes)
         parser.omittedKeys = omitted.quotedKeys
         try parser.parseDocument()
         return JSONTape(storage: parser.storage, nodes: parser.nodes, documentCount: buffer.count)
@@ -96,10 +109,12 @@ public struct JSONParser {
     private var storage: [UInt8]
     private var nodes: [JSONTape.Node] = []
 
-    private init(_ buffer: UnsafeBufferPointer<UInt8>, nodes: [JSONTape.Node]) {
+    /// - Parameter document: the bytes as an array when the caller has one: the tape shares it
+    ///   instead of copying `buffer` (which then points into it).
+    private init(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]? = nil, nodes: [JSONTape.Node]) {
         base = buffer.baseAddress
         end = buffer.count
-        storage = Array(buffer)
+        storage = document ?? Array(buffer)
         self.nodes = nodes
         // An event's envelope has ~40 nodes in ~250 bytes.
         self.nodes.reserveCapacity(max(16, buffer.count / 6))

@@ -30,9 +30,23 @@ public struct EventValidator: Sendable {
             tape = nil
             return .failure(tooLarge(size: bytes.count))
         }
+        return validate(parsing: { previous throws(JSONParseError) in try JSONParser.tape(bytes, reusing: previous) }, ingestTime: ingestTime, tape: &tape)
+    }
+
+    /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
+    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
+        guard bytes.count <= maximumEnvelopeBytes else {
+            tape = nil
+            return .failure(tooLarge(size: bytes.count))
+        }
+        return validate(parsing: { previous throws(JSONParseError) in try JSONParser.tape(bytes, reusing: previous) }, ingestTime: ingestTime, tape: &tape)
+    }
+
+    private func validate(parsing parse: (consuming JSONTape?) throws(JSONParseError) -> JSONTape, ingestTime: Int64,
+                          tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
         let parsed: JSONTape
         do {
-            parsed = try JSONParser.tape(bytes, reusing: tape.take())
+            parsed = try parse(tape.take())
         } catch {
             return .failure(Rejection(.malformed, "not JSON: \(error)"))
         }
@@ -47,7 +61,8 @@ public struct EventValidator: Sendable {
     }
 
     public func validate(_ bytes: [UInt8], ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        bytes.withUnsafeBufferPointer { validate($0, ingestTime: ingestTime) }
+        var tape: JSONTape?
+        return validate(bytes, ingestTime: ingestTime, tape: &tape)
     }
 
     public func validate(_ text: String, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
