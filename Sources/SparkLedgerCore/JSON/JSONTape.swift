@@ -116,13 +116,15 @@ public struct JSONTape: Sendable {
     /// (`KnownStrings`).
     public func string(at node: Int) -> String {
         let entry = nodes[node]
+        return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0) }
+    }
+
+    private static func string(_ entry: Node, storage: UnsafeBufferPointer<UInt8>) -> String {
         guard entry.end > entry.start else { return "" }
-        return storage.withUnsafeBufferPointer { buffer in
-            let bytes = buffer.baseAddress.unsafelyUnwrapped + Int(entry.start)
-            let count = Int(entry.end - entry.start)
-            return KnownStrings.table.string(bytes, count: count)
-                ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-        }
+        let bytes = storage.baseAddress.unsafelyUnwrapped + Int(entry.start)
+        let count = Int(entry.end - entry.start)
+        return KnownStrings.table.string(bytes, count: count)
+            ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     /// The value of an `.int` node.
@@ -236,6 +238,16 @@ public struct JSONTape: Sendable {
 
     /// The node's value as a tree, for the readers that want one.
     public func value(at node: Int) -> JSONValue {
+        nodes.withUnsafeBufferPointer { nodes in
+            storage.withUnsafeBufferPointer { storage in
+                Self.value(at: node, nodes: nodes, storage: storage)
+            }
+        }
+    }
+
+    /// `value(at:)` over the tape's buffers, without a copy of the tape (and its retains) per
+    /// container or a bounds check per node.
+    private static func value(at node: Int, nodes: UnsafeBufferPointer<Node>, storage: UnsafeBufferPointer<UInt8>) -> JSONValue {
         let entry = nodes[node]
         switch entry.kind {
         case .null: return .null
@@ -243,15 +255,25 @@ public struct JSONTape: Sendable {
         case .true: return .bool(true)
         case .int: return .int(Int64(bitPattern: entry.bits))
         case .double: return .double(Double(bitPattern: entry.bits))
-        case .string: return .string(string(at: node))
-        case .array: return .array(elements(of: node).map(value(at:)))
-        case .object:
-            var tree: [JSONObject.Member] = []
-            tree.reserveCapacity(count(at: node))
-            for member in members(of: node) {
-                tree.append(JSONObject.Member(string(at: member.key), value(at: member.value)))
+        case .string: return .string(string(entry, storage: storage))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(Int(entry.bits))
+            var element = node + 1
+            for _ in 0..<Int(entry.bits) {
+                elements.append(value(at: element, nodes: nodes, storage: storage))
+                element = Int(nodes[element].next)
             }
-            return .object(JSONObject(tree))
+            return .array(elements)
+        case .object:
+            var members: [JSONObject.Member] = []
+            members.reserveCapacity(Int(entry.bits))
+            var key = node + 1
+            for _ in 0..<Int(entry.bits) {
+                members.append(JSONObject.Member(string(nodes[key], storage: storage), value(at: key + 1, nodes: nodes, storage: storage)))
+                key = Int(nodes[key + 1].next)
+            }
+            return .object(JSONObject(members))
         }
     }
 

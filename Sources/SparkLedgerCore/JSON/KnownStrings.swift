@@ -1,8 +1,8 @@
-/// The contract's member names and enumerated values, made into Strings once. The JSON parser
-/// hands these out instead of building a String for every occurrence: an event has ~14 member
-/// names and ~4 enumerated values, and building each one (checking its bytes, and allocating for
-/// names longer than 15 bytes) cost ~150–300 instructions (callgrind). A string that is not here
-/// is only built the ordinary way.
+/// The contract's member names and enumerated values, made into Strings once. A tape
+/// (`JSONTape.string(at:)`) hands these out instead of building a String for every occurrence:
+/// an event has ~14 member names and ~4 enumerated values, and building each one (checking its
+/// bytes, and allocating for names longer than 15 bytes) cost ~150–300 instructions (callgrind).
+/// A string that is not here is only built the ordinary way.
 public enum KnownStrings {
     /// Every member name of the envelope and the payloads (schemas/*.json: a test keeps the two
     /// equal). The envelope's and the metrics summary's come from where the code names them.
