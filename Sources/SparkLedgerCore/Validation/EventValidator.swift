@@ -30,7 +30,14 @@ public struct EventValidator: Sendable {
             tape = nil
             return .failure(tooLarge(size: bytes.count))
         }
-        return validate(parsing: { previous throws(JSONParseError) in try JSONParser.tape(bytes, reusing: previous) }, ingestTime: ingestTime, tape: &tape)
+        // The previous tape is moved in, not copied: a copy would keep its node array shared,
+        // and the parser would allocate a new one.
+        do {
+            tape = try JSONParser.tape(bytes, reusing: tape.take())
+        } catch {
+            return .failure(Self.malformed(error))
+        }
+        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime)
     }
 
     /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
@@ -39,19 +46,16 @@ public struct EventValidator: Sendable {
             tape = nil
             return .failure(tooLarge(size: bytes.count))
         }
-        return validate(parsing: { previous throws(JSONParseError) in try JSONParser.tape(bytes, reusing: previous) }, ingestTime: ingestTime, tape: &tape)
+        do {
+            tape = try JSONParser.tape(bytes, reusing: tape.take())
+        } catch {
+            return .failure(Self.malformed(error))
+        }
+        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime)
     }
 
-    private func validate(parsing parse: (consuming JSONTape?) throws(JSONParseError) -> JSONTape, ingestTime: Int64,
-                          tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
-        let parsed: JSONTape
-        do {
-            parsed = try parse(tape.take())
-        } catch {
-            return .failure(Rejection(.malformed, "not JSON: \(error)"))
-        }
-        tape = parsed
-        return validate(tape: parsed, ingestTime: ingestTime)
+    private static func malformed(_ error: JSONParseError) -> Rejection {
+        Rejection(.malformed, "not JSON: \(error)")
     }
 
     /// The rejection of an envelope over the size limit (the contract's first check, whatever
