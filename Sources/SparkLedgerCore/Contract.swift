@@ -13,24 +13,24 @@ public enum Contract {
     /// The default Kafka topic.
     public static let defaultTopic = "sk8.execution-events"
 
-    /// `execution_id` characters: `[A-Za-z0-9._:-]`. One bit per ASCII byte, in two words: a
-    /// test is a shift, where a chain of range comparisons took ~12 instructions a byte.
-    @inline(__always)
+    /// `execution_id` characters: `[A-Za-z0-9._:-]`.
     public static func isExecutionIDCharacter(_ byte: UInt8) -> Bool {
-        if byte < 64 { return (executionIDBytesBelow64 >> UInt64(byte)) & 1 != 0 }
-        if byte < 128 { return (executionIDBytesFrom64 >> UInt64(byte - 64)) & 1 != 0 }
-        return false
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
-
-    /// `- . 0-9 :`
-    private static let executionIDBytesBelow64: UInt64 = 0x07FF600000000000
-    /// `A-Z _ a-z`
-    private static let executionIDBytesFrom64: UInt64 = 0x07FFFFFE87FFFFFE
 
     public static func isValidExecutionID(_ id: String) -> Bool {
         id.withBorrowedUTF8(isValidExecutionID)
     }
 
+    /// Reads the bytes in place: `allSatisfy` over a String's UTF-8 view took ~40 instructions
+    /// a byte (callgrind), and every event's id passes here on the validating thread.
     public static func isValidExecutionID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress, !bytes.isEmpty, bytes.count <= maximumIdentifierLength else { return false }
         var index = 0

@@ -74,8 +74,9 @@ public struct JSONParser {
 
     private static func tape(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]?, omitting omitted: OmittedMembers,
                              nodes: [JSONTape.Node]) throws(JSONParseError) -> JSONTape {
-        guard buffer.count < Int(Int32.max) else {
-            throw JSONParseError(message: "a document of \(buffer.count) bytes is over the parser's 2 GiB limit", offset: 0)
+        // Offsets are 32-bit, and decoded strings are stored after the document: half of it.
+        guard buffer.count <= Int(Int32.max) / 2 else {
+            throw JSONParseError(message: "a document of \(buffer.count) bytes is over the parser's 1 GiB limit", offset: 0)
         }
         var parser = JSONParser(buffer, document: document, nodes: nodes)
         parser.omittedKeys = omitted.quotedKeys
@@ -116,8 +117,8 @@ public struct JSONParser {
         end = buffer.count
         storage = document ?? Array(buffer)
         self.nodes = nodes
-        // An event's envelope has ~40 nodes in ~250 bytes.
-        self.nodes.reserveCapacity(max(16, buffer.count / 6))
+        // An event's envelope has ~40 nodes in ~250 bytes; a large document's array grows.
+        self.nodes.reserveCapacity(min(max(16, buffer.count / 6), 4096))
     }
 
     @inline(__always) private func byte(at index: Int) -> UInt8 {

@@ -166,26 +166,6 @@ public struct JSONTape: Sendable {
         }
     }
 
-    /// Whether two `.string` nodes hold the same value.
-    func string(at node: Int, equalsStringAt other: Int) -> Bool {
-        let a = nodes[node], b = nodes[other]
-        let count = Int(a.end - a.start)
-        guard Int(b.end - b.start) == count else { return false }
-        guard count > 0 else { return true }
-        return storage.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress.unsafelyUnwrapped
-            return memoryEqual(base + Int(a.start), base + Int(b.start), count)
-        }
-    }
-
-    /// A 64-bit hash of a `.string` node's value.
-    func stringHash(at node: Int) -> UInt64 {
-        let entry = nodes[node]
-        return storage.withUnsafeBytes { buffer in
-            RowHash.hash(UnsafeRawBufferPointer(rebasing: buffer[Int(entry.start)..<Int(entry.end)]))
-        }
-    }
-
     // MARK: containers
 
     /// The number of members of an `.object` node or elements of an `.array` node.
@@ -246,7 +226,7 @@ public struct JSONTape: Sendable {
     }
 
     /// `value(at:)` over the tape's buffers, without a copy of the tape (and its retains) per
-    /// container or a bounds check per node.
+    /// container.
     private static func value(at node: Int, nodes: UnsafeBufferPointer<Node>, storage: UnsafeBufferPointer<UInt8>) -> JSONValue {
         let entry = nodes[node]
         switch entry.kind {

@@ -42,7 +42,7 @@ public struct PayloadReader {
         self.init(JSONTape(.object(object)), object: JSONTape.root, path: path)
     }
 
-    func name(_ key: StaticString) -> String { path.isEmpty ? key.description : "\(path).\(key)" }
+    private func name(_ key: StaticString) -> String { path.isEmpty ? key.description : "\(path).\(key)" }
 
     private func present(_ key: StaticString) -> Int? {
         guard let value = tape.member(key, of: object), !tape.isNull(at: value) else { return nil }
