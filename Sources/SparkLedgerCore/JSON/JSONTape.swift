@@ -196,10 +196,22 @@ public struct JSONTape: Sendable {
 
     /// The value node of the member of `object` named `key`, or nil.
     public func member(_ key: StaticString, of object: Int) -> Int? {
-        for member in members(of: object) where string(at: member.key, equals: key) {
-            return member.value
+        // Over the buffers directly: payload readers ask this a dozen times an event.
+        let count = key.utf8CodeUnitCount
+        return nodes.withUnsafeBufferPointer { nodes in
+            storage.withUnsafeBufferPointer { storage in
+                var node = object + 1
+                for _ in 0..<Int(nodes[object].bits) {
+                    let entry = nodes[node]
+                    if Int(entry.end - entry.start) == count
+                        && (count == 0 || memoryEqual(storage.baseAddress.unsafelyUnwrapped + Int(entry.start), key.utf8Start, count)) {
+                        return node + 1
+                    }
+                    node = Int(nodes[node + 1].next)
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// The elements of an `.array` node in document order.

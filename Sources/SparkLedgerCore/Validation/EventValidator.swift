@@ -30,14 +30,8 @@ public struct EventValidator: Sendable {
             tape = nil
             return .failure(tooLarge(size: bytes.count))
         }
-        // The previous tape is moved in, not copied: a copy would keep its node array shared,
-        // and the parser would allocate a new one.
-        do {
-            tape = try JSONParser.tape(bytes, reusing: tape.take())
-        } catch {
-            return .failure(Self.malformed(error))
-        }
-        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime)
+        // The one copy a tape of a buffer makes anyway, made here: the tape shares the array.
+        return validate(Array(bytes), ingestTime: ingestTime, tape: &tape)
     }
 
     /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
@@ -46,6 +40,8 @@ public struct EventValidator: Sendable {
             tape = nil
             return .failure(tooLarge(size: bytes.count))
         }
+        // The previous tape is moved in, not copied: a copy would keep its node array shared,
+        // and the parser would allocate a new one.
         do {
             tape = try JSONParser.tape(bytes, reusing: tape.take())
         } catch {
