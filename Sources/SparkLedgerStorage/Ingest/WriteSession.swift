@@ -417,13 +417,16 @@ final class WriteSession {
         let usage = statements.usage
         for key in affectedDays.ordered {
             var members: UsageRowMembers
+            // A row remembered with members is in the table: this writer wrote it last.
+            var stored = false
             if let remembered = cache.usageRows.members(of: key) {
                 members = remembered
+                stored = !remembered.contributions.isEmpty
                 for change in memberChanges[key] ?? [] { members.contributions[change.executionID] = change.contribution }
             } else {
                 members = try usage.members(of: key)
             }
-            try usage.write(key, members: members)
+            try usage.write(key, members: members, stored: stored)
             additions.usageRows[key] = members
         }
         for dayTeam in affectedDayTeams.ordered {

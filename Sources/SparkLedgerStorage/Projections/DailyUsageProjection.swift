@@ -9,6 +9,7 @@ struct DailyUsageProjection {
     private let db: Database
     private let selectDay: RawStatement
     private let upsertRow: RawStatement
+    private let updateRow: RawStatement
     private let deleteRow: RawStatement
     /// nil while an older store migrates (version 2 rebuilds daily usage before version 4
     /// creates `daily_team_usage`).
@@ -29,6 +30,7 @@ struct DailyUsageProjection {
               AND vendor = ?6 AND incomplete = 0
             """)
         upsertRow = try RawStatement(db, Self.upsertSQL)
+        updateRow = try RawStatement(db, Self.updateSQL)
         deleteRow = try RawStatement(db, "DELETE FROM daily_usage WHERE day = ?1 AND team = ?2 AND job_path = ?3 AND namespace = ?4 AND vendor = ?5")
         let hasTeamTable = try db.tableExists("daily_team_usage")
         deleteTeamRow = hasTeamTable ? try RawStatement(db, "DELETE FROM daily_team_usage WHERE day = ?1 AND team = ?2") : nil
@@ -60,10 +62,16 @@ struct DailyUsageProjection {
     }
 
     /// Writes one row as the sum of `members` (in execution_id order); deletes it when there
-    /// are none.
-    func write(_ key: DailyUsageKey, members: UsageRowMembers) throws {
-        let entries = Array(members.contributions)
-        let row = Self.sumInIDOrder(key, positions: Array(entries.indices), ids: entries.map(\.key)) { entries[$0].value }
+    /// are none. `stored`: the row is known to be in the table (an `UPDATE` then does, which
+    /// skips the upsert's insert attempt: ~20 % of its cost).
+    func write(_ key: DailyUsageKey, members: UsageRowMembers, stored: Bool = false) throws {
+        // The dictionary's positions are sorted and its members read where they are: copying
+        // them out retained six strings each.
+        let contributions = members.contributions
+        var row = DailyUsage(key: key)
+        for position in contributions.indices.sorted(by: { UTF8Order.precedes(contributions.keys[$0], contributions.keys[$1]) }) {
+            row.add(contributions.values[position])
+        }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
             deleteRow.bind(2, key.team)
@@ -71,6 +79,8 @@ struct DailyUsageProjection {
             deleteRow.bind(4, key.namespace)
             deleteRow.bind(5, key.vendor)
             try deleteRow.execute()
+        } else if stored {
+            try update(row)
         } else {
             try upsert(row)
         }
@@ -198,8 +208,32 @@ struct DailyUsageProjection {
                 cancelled_duration_ms_sum = excluded.cancelled_duration_ms_sum
             """
 
+    /// The upsert's values as a plain `UPDATE` of the row of ?1–?5, with the same parameters.
+    private static let updateSQL: String = {
+        let columns = ["executions", "succeeded", "failed", "cancelled", "active_submitted", "active_running", "cost_usd",
+                       "core_seconds", "memory_gib_seconds", "shuffle_read_bytes", "shuffle_write_bytes",
+                       "shuffle_fetch_failures", "spill_bytes", "tasks", "failed_tasks", "executors_added",
+                       "executors_removed", "duration_ms_sum", "duration_count", "queue_ms_sum", "queue_count",
+                       "succeeded_duration_buckets", "failed_duration_buckets", "cancelled_duration_buckets",
+                       "queue_time_buckets", "succeeded_duration_ms_sum", "failed_duration_ms_sum", "cancelled_duration_ms_sum"]
+        let assignments = columns.enumerated().map { "\($1) = ?\($0 + 6)" }.joined(separator: ", ")
+        return "UPDATE daily_usage SET \(assignments) WHERE day = ?1 AND team = ?2 AND job_path = ?3 AND namespace = ?4 AND vendor = ?5"
+    }()
+
     private func upsert(_ row: DailyUsage) throws {
-        let statement = upsertRow
+        bindRow(row, to: upsertRow)
+        try upsertRow.execute()
+    }
+
+    /// Rewrites a row known to be stored; upserts it if it turns out not to be.
+    private func update(_ row: DailyUsage) throws {
+        bindRow(row, to: updateRow)
+        try updateRow.execute()
+        if updateRow.changes == 0 { try upsert(row) }
+    }
+
+    /// Binds a row's key (?1–?5) and values (?6–?33).
+    private func bindRow(_ row: DailyUsage, to statement: RawStatement) {
         let k = row.key
         statement.bind(1, k.day.description)
         statement.bind(2, k.team)
@@ -239,7 +273,6 @@ struct DailyUsageProjection {
         statement.bind(31, row.succeededDurations.sumMilliseconds)
         statement.bind(32, row.failedDurations.sumMilliseconds)
         statement.bind(33, row.cancelledDurations.sumMilliseconds)
-        try statement.execute()
     }
 
     /// A histogram's column: a JSON array of its bucket counts, as UTF-8 bytes.

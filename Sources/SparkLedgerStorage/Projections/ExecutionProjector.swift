@@ -10,7 +10,9 @@ struct ExecutionProjector {
     private let updates: UpdateStatements
     private let selectByID: RawStatement
     private let upsertMetrics: RawStatement
+    private let insertMetrics: RawStatement
     private let deleteMetrics: RawStatement
+    private let texts = RowTextBuffer()
 
     init(db: Database, prices: PriceConfiguration) throws {
         self.prices = prices
@@ -21,6 +23,7 @@ struct ExecutionProjector {
             INSERT INTO execution_metrics (execution_key, payload) VALUES (?1, ?2)
             ON CONFLICT (execution_key) DO UPDATE SET payload = excluded.payload
             """)
+        insertMetrics = try RawStatement(db, "INSERT INTO execution_metrics (execution_key, payload) VALUES (?1, ?2)")
         deleteMetrics = try RawStatement(db, "DELETE FROM execution_metrics WHERE execution_key = ?1")
     }
 
@@ -37,12 +40,14 @@ struct ExecutionProjector {
     }
 
     /// Writes the snapshot's metrics payload when it differs from what `previous` had stored.
-    private func writeMetrics(_ snapshot: ExecutionSnapshot, key: Int64, previous: String?) throws {
+    /// `isNew`: the execution has no row yet, so a plain INSERT does (no conflict probe).
+    private func writeMetrics(_ snapshot: ExecutionSnapshot, key: Int64, previous: String?, isNew: Bool = false) throws {
         guard snapshot.metricsJSON != previous else { return }
         if let payload = snapshot.metricsJSON {
-            upsertMetrics.bind(1, key)
-            upsertMetrics.bind(2, payload)
-            try upsertMetrics.execute()
+            let statement = isNew ? insertMetrics : upsertMetrics
+            statement.bind(1, key)
+            statement.bind(2, payload)
+            try statement.execute()
         } else {
             deleteMetrics.bind(1, key)
             try deleteMetrics.execute()
@@ -52,11 +57,11 @@ struct ExecutionProjector {
     /// A row for an execution seen for the first time. The snapshot moves into the result.
     func insert(_ snapshot: consuming ExecutionSnapshot, key: Int64) throws -> WrittenExecution {
         let contribution = UsageContribution(snapshot: snapshot, prices: prices)
-        try writeMetrics(snapshot, key: key, previous: nil)
+        try writeMetrics(snapshot, key: key, previous: nil, isNew: true)
         insertStatement.bind(1, key)
         insertStatement.bind(2, snapshot.executionID)
         let execution = stored(snapshot, key: key)
-        ExecutionRow.bind(execution, contribution: contribution, to: insertStatement, offset: 2)
+        ExecutionRow.bind(execution, contribution: contribution, to: insertStatement, offset: 2, texts: texts)
         try insertStatement.execute()
         return WrittenExecution(execution: execution, contribution: contribution)
     }
@@ -102,7 +107,7 @@ struct ExecutionProjector {
         let update = try updates.statement(setting: old.changedIndexedColumns(in: snapshot))
         update.bind(1, key)
         let execution = stored(snapshot, key: key)
-        ExecutionRow.bind(execution, contribution: contribution, to: update, offset: 1)
+        ExecutionRow.bind(execution, contribution: contribution, to: update, offset: 1, texts: texts)
         try update.execute()
         return WrittenExecution(execution: execution, contribution: contribution)
     }

@@ -76,31 +76,35 @@ enum ExecutionRow {
     static let selectFrom: String = "SELECT " + (["x.execution_key", "x.execution_id"] + columns.map { "x." + $0 } + ["m.payload"])
         .joined(separator: ", ") + " FROM executions x LEFT JOIN execution_metrics m ON m.execution_key = x.execution_key"
 
-    /// Binds the projection columns, numbered from `offset + 1` in `columns` order. Statements
-    /// that leave a column out simply have no parameter with its number.
-    static func bind(_ execution: StoredExecution, contribution: UsageContribution?, to statement: RawStatement, offset: Int32) {
+    /// Binds the projection columns, numbered from `offset + 1` in `columns` order, the texts from
+    /// `texts` (reset here: run the statement before binding the next row). Statements that leave
+    /// a column out simply have no parameter with its number.
+    static func bind(_ execution: StoredExecution, contribution: UsageContribution?, to statement: RawStatement, offset: Int32,
+                     texts: RowTextBuffer) {
         let s = execution.snapshot
         var index = offset
         func next() -> Int32 { index += 1; return index }
-        statement.bind(next(), s.jobPath)
-        statement.bind(next(), s.team)
-        statement.bind(next(), s.owner)
-        statement.bind(next(), s.namespace)
-        statement.bind(next(), s.vendor?.rawValue)
-        statement.bind(next(), s.vendorRunID)
-        statement.bind(next(), s.idempotencyKey)
-        statement.bind(next(), s.parentExecutionID)
-        statement.bind(next(), s.sparkVersion)
-        statement.bind(next(), s.resourcesJSON)
-        statement.bind(next(), s.labelsJSON)
-        statement.bind(next(), s.sparkUIURL)
-        statement.bind(next(), s.logsURL)
-        statement.bind(next(), s.state.rawValue)
-        statement.bind(next(), s.operatorState)
-        statement.bind(next(), s.finalBy.rawValue)
-        statement.bind(next(), s.failureKind?.rawValue)
-        statement.bind(next(), s.errorClass?.rawValue)
-        statement.bind(next(), s.errorMessage)
+        texts.reset()
+        func text(_ value: String?) { texts.bind(next(), value, to: statement) }
+        text(s.jobPath)
+        text(s.team)
+        text(s.owner)
+        text(s.namespace)
+        text(s.vendor?.rawValue)
+        text(s.vendorRunID)
+        text(s.idempotencyKey)
+        text(s.parentExecutionID)
+        text(s.sparkVersion)
+        text(s.resourcesJSON)
+        text(s.labelsJSON)
+        text(s.sparkUIURL)
+        text(s.logsURL)
+        text(s.state.rawValue)
+        text(s.operatorState)
+        text(s.finalBy.rawValue)
+        text(s.failureKind?.rawValue)
+        text(s.errorClass?.rawValue)
+        text(s.errorMessage)
         statement.bind(next(), s.exitCode)
         statement.bind(next(), s.baseAttempt)
         statement.bind(next(), s.restarts)
@@ -129,7 +133,7 @@ enum ExecutionRow {
         statement.bind(next(), usage?.executorsRemoved ?? 0)
         statement.bind(next(), s.foldCursor?.timestamp ?? 0)
         statement.bind(next(), Int64(s.foldCursor?.rank ?? 0))
-        statement.bind(next(), s.foldCursor?.eventID ?? "")
+        text(s.foldCursor?.eventID ?? "")
     }
 
     /// Reads a row selected with `selectFrom`, starting at `column`.
