@@ -174,6 +174,7 @@ public final class FileIngestor {
             var lastLine: Int64 = 0
             var ingestTime = configuration.clock()
             var tape: JSONTape?
+            var event: ExecutionEvent?
 
             func flush(complete: Bool) -> Bool {
                 var checkpoints: [IngestCheckpoint] = []
@@ -202,11 +203,12 @@ public final class FileIngestor {
                         } else {
                             let origin = InputOrigin.file(path: path, line: number)
                             // The tape's copy of the line is the raw bytes kept with the event.
-                            switch validator.validate(bytes, ingestTime: ingestTime, tape: &tape) {
-                            case .success(let event):
-                                items.append(.event(ValidatedInput(event: event, origin: origin, raw: tape?.document ?? Array(bytes))))
-                            case .failure(let rejection):
+                            // The event moves from the validator into its ValidatedInput, uncopied.
+                            if let rejection = validator.validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) {
                                 items.append(.rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: tape?.document ?? Array(bytes))))
+                            } else {
+                                items.append(.event(ValidatedInput(event: event.take().unsafelyUnwrapped, origin: origin,
+                                                                   raw: tape?.document ?? Array(bytes))))
                             }
                         }
                     case .oversized(let number, let prefix, let size):

@@ -39,23 +39,25 @@ public struct KafkaRecordDecoder: Sendable {
                                                             messageKey: record.key)),
                            keyMismatch: false)
         }
-        let validated: Result<ExecutionEvent, Rejection>
+        // The event is written to `event` and moved on, not taken out of a `Result` (a copy).
+        var event: ExecutionEvent?
+        let rejection: Rejection?
         switch contentType {
         case Self.json:
-            validated = validator.validate(record.value, ingestTime: ingestTime, tape: &tape)
+            rejection = validator.validate(record.value, ingestTime: ingestTime, tape: &tape, into: &event)
         case ProtobufEnvelope.contentType:
-            validated = validateProtobuf(record.value, ingestTime: ingestTime)
+            switch validateProtobuf(record.value, ingestTime: ingestTime) {
+            case .failure(let failure): rejection = failure
+            case .success(let success): rejection = nil; event = success
+            }
         default:
             return rejected(Rejection(.malformed, "content-type \"\(contentType)\" is not supported; expected \(Self.json) or \(ProtobufEnvelope.contentType)"))
         }
-        switch validated {
-        case .failure(let rejection):
-            return rejected(rejection)
-        case .success(let event):
-            let mismatch = record.key.map { !Self.key($0, isExecutionID: event.executionID) } ?? true
-            return Decoded(item: .event(ValidatedInput(event: event, origin: origin, raw: record.value, messageKey: record.key)),
-                           keyMismatch: mismatch)
-        }
+        if let rejection { return rejected(rejection) }
+        let validated = event.take().unsafelyUnwrapped
+        let mismatch = record.key.map { !Self.key($0, isExecutionID: validated.executionID) } ?? true
+        return Decoded(item: .event(ValidatedInput(event: validated, origin: origin, raw: record.value, messageKey: record.key)),
+                       keyMismatch: mismatch)
     }
 
     /// Whether a record's key is the execution_id's UTF-8 bytes, compared in place (`elementsEqual`

@@ -42,6 +42,30 @@ import Testing
         #expect(event.canonicalExtensions == #"{"trace_id":"abc"}"#)
     }
 
+    /// The form that writes the event in place (file ingest and Kafka use it): the same event as
+    /// the `Result` form, and nil after any rejection, whatever the variable held before.
+    @Test func validatingIntoAVariableLeavesItNilOnEveryRejection() throws {
+        let valid = Array(envelope(["trace_id": "\"abc\""]).utf8)
+        var tape: JSONTape?
+        var event: ExecutionEvent?
+        #expect(validator.validate(valid, ingestTime: now, tape: &tape, into: &event) == nil)
+        #expect(event == (try validator.validate(valid, ingestTime: now).get()))
+        #expect(event?.canonicalExtensions == #"{"trace_id":"abc"}"#)
+        let small = EventValidator(maximumEnvelopeBytes: 64)
+        let rejected: [(EventValidator, String, RejectionReason)] = [
+            (small, envelope(), .tooLarge), (validator, "not json", .malformed), (validator, "[1]", .malformed),
+            (validator, envelope(["event_id": nil]), .invalidEnvelope), (validator, envelope(["event_type": "\"NOPE\""]), .unknownEventType),
+            (validator, envelope(["timestamp": "1"]), .invalidTimestamp), (validator, envelope(["payload": "{}"]), .invalidPayload),
+        ]
+        for (checker, text, reason) in rejected {
+            #expect(validator.validate(valid, ingestTime: now, tape: &tape, into: &event) == nil)
+            #expect(event != nil)
+            let rejection = Array(text.utf8).withUnsafeBufferPointer { checker.validate($0, ingestTime: now, tape: &tape, into: &event) }
+            #expect(rejection?.reason == reason, "\(text)")
+            #expect(event == nil, "\(text)")
+        }
+    }
+
     @Test func tooLarge() {
         let small = EventValidator(maximumEnvelopeBytes: 64)
         let result = small.validate(envelope(), ingestTime: now)

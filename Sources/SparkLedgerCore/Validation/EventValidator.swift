@@ -26,28 +26,47 @@ public struct EventValidator: Sendable {
     /// - Parameter tape: the previous envelope's tape, reused (see `JSONParser.tape`); on return
     ///   this envelope's, whose `document` is a copy of `bytes` (nil when they were not parsed).
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
+        var event: ExecutionEvent?
+        if let rejection = validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) { return .failure(rejection) }
+        return .success(event.take().unsafelyUnwrapped)
+    }
+
+    /// As above, the event written to `event` (left nil on a rejection) instead of returned in a
+    /// `Result`: taking it out of a `Result` copied it, and so did building the `Result`, each
+    /// copy a retain and a release of every string (~830 instructions an event).
+    public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?,
+                         into event: inout ExecutionEvent?) -> Rejection? {
+        event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
             tape = nil
-            return .failure(tooLarge(size: bytes.count))
+            return tooLarge(size: bytes.count)
         }
         // The one copy a tape of a buffer makes anyway, made here: the tape shares the array.
-        return validate(Array(bytes), ingestTime: ingestTime, tape: &tape)
+        return validate(Array(bytes), ingestTime: ingestTime, tape: &tape, into: &event)
     }
 
     /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
     public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
+        var event: ExecutionEvent?
+        if let rejection = validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) { return .failure(rejection) }
+        return .success(event.take().unsafelyUnwrapped)
+    }
+
+    /// As above, the event written to `event` (left nil on a rejection).
+    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?, into event: inout ExecutionEvent?) -> Rejection? {
+        event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
             tape = nil
-            return .failure(tooLarge(size: bytes.count))
+            return tooLarge(size: bytes.count)
         }
         // The previous tape is moved in, not copied: a copy would keep its node array shared,
         // and the parser would allocate a new one.
         do {
             tape = try JSONParser.tape(bytes, reusing: tape.take())
         } catch {
-            return .failure(Self.malformed(error))
+            return Self.malformed(error)
         }
-        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime)
+        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime, into: &event)
     }
 
     private static func malformed(_ error: JSONParseError) -> Rejection {
@@ -71,49 +90,54 @@ public struct EventValidator: Sendable {
 
     /// Validates an envelope that is already parsed (the protobuf path builds one).
     public func validate(envelope: JSONObject, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        validate(tape: JSONTape(.object(envelope)), ingestTime: ingestTime)
+        var event: ExecutionEvent?
+        if let rejection = validate(tape: JSONTape(.object(envelope)), ingestTime: ingestTime, into: &event) { return .failure(rejection) }
+        return .success(event.take().unsafelyUnwrapped)
     }
 
     /// The checks after the JSON syntax, on the parsed document. The payload's canonical text is
     /// taken from its tokens when they allow (`JSONTape.rawCanonicalText`), else written from its value.
-    func validate(tape: JSONTape, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
+    func validate(tape: JSONTape, ingestTime: Int64, into event: inout ExecutionEvent?) -> Rejection? {
+        event = nil
         guard tape.kind(at: JSONTape.root) == .object else {
-            return .failure(Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)"))
+            return Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)")
         }
         let fields: EnvelopeFields
         do {
             fields = try EnvelopeFields(tape)
         } catch {
-            return .failure(Rejection(.invalidEnvelope, error.description))
+            return Rejection(.invalidEnvelope, error.description)
         }
         guard fields.schemaVersion <= Contract.supportedSchemaVersion else {
-            return .failure(Rejection(
+            return Rejection(
                 .unsupportedSchemaVersion,
-                "schema_version \(fields.schemaVersion) is newer than the supported version \(Contract.supportedSchemaVersion)"))
+                "schema_version \(fields.schemaVersion) is newer than the supported version \(Contract.supportedSchemaVersion)")
         }
         guard let type = EventType(rawValue: fields.eventType) else {
-            return .failure(Rejection(.unknownEventType, "event_type \(FieldError.render(.string(fields.eventType))) is not one of "
-                + EventType.allCases.map(\.rawValue).joined(separator: ", ")))
+            return Rejection(.unknownEventType, "event_type \(FieldError.render(.string(fields.eventType))) is not one of "
+                + EventType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard fields.timestamp >= Contract.earliestTimestamp else {
-            return .failure(Rejection(.invalidTimestamp, "timestamp \(fields.timestamp) is before 2000-01-01T00:00:00Z (\(Contract.earliestTimestamp))"))
+            return Rejection(.invalidTimestamp, "timestamp \(fields.timestamp) is before 2000-01-01T00:00:00Z (\(Contract.earliestTimestamp))")
         }
         guard fields.timestamp <= ingestTime + Contract.futureTolerance else {
-            return .failure(Rejection(.invalidTimestamp, "timestamp \(fields.timestamp) is more than 24 h after ingest time \(ingestTime)"))
+            return Rejection(.invalidTimestamp, "timestamp \(fields.timestamp) is more than 24 h after ingest time \(ingestTime)")
         }
         let payload: EventPayload
         do {
             payload = try EventPayload(type: type, reader: PayloadReader(tape, object: fields.payload, path: "payload"))
         } catch {
-            return .failure(Rejection(.invalidPayload, "\(type.rawValue) \(error.description)"))
+            return Rejection(.invalidPayload, "\(type.rawValue) \(error.description)")
         }
-        return .success(ExecutionEvent(
+        let canonicalExtensions = fields.extensions.isEmpty ? nil : JSONWriter.string(.object(JSONObject(fields.extensions.map { member in
+            JSONObject.Member(tape.string(at: member.key), tape.value(at: member.value))
+        })))
+        let validated = ExecutionEvent(
             eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
-            source: fields.source, schemaVersion: fields.schemaVersion, payload: payload,
-            canonicalPayload: tape.canonicalText(at: fields.payload),
-            canonicalExtensions: fields.extensions.isEmpty ? nil : JSONWriter.string(.object(JSONObject(fields.extensions.map { member in
-                JSONObject.Member(tape.string(at: member.key), tape.value(at: member.value))
-            })))))
+            source: fields.source, schemaVersion: fields.schemaVersion, payload: consume payload,
+            canonicalPayload: tape.canonicalText(at: fields.payload), canonicalExtensions: canonicalExtensions)
+        event = consume validated
+        return nil
     }
 }
 
