@@ -24,7 +24,7 @@ import Testing
     }
 
     static func rows(_ db: Database) throws -> [Row] {
-        try Row.fetchAll(db, sql: "SELECT day, team, job_path, executions, succeeded, cost_usd, tasks, succeeded_duration_buckets FROM daily_usage")
+        try Row.fetchAll(db, sql: "SELECT * FROM daily_usage")
     }
 
     @Test func aRowBelievedStoredButMissingIsInserted() throws {

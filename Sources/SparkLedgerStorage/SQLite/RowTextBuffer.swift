@@ -4,7 +4,8 @@ import SparkLedgerCore
 /// SQLite copying them again: a copying bind allocates a buffer in SQLite for each value and
 /// frees it at the next bind, twenty times for a snapshot row. The row's statement must run
 /// before the buffer is reset for the next row. A value that does not fit in what is left is
-/// bound the copying way.
+/// bound the copying way. The bindings a row leaves behind point into the buffer; no later use
+/// reads them, since `RawStatement` clears a statement's bindings whenever it takes it up.
 final class RowTextBuffer {
     private let storage: UnsafeMutableBufferPointer<UInt8>
     private var used = 0
