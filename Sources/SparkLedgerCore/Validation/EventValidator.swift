@@ -26,9 +26,7 @@ public struct EventValidator: Sendable {
     /// - Parameter tape: the previous envelope's tape, reused (see `JSONParser.tape`); on return
     ///   this envelope's, whose `document` is a copy of `bytes` (nil when they were not parsed).
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
-        var event: ExecutionEvent?
-        if let rejection = validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) { return .failure(rejection) }
-        return .success(event.take().unsafelyUnwrapped)
+        Self.result { validate(bytes, ingestTime: ingestTime, tape: &tape, into: &$0) }
     }
 
     /// As above, the event written to `event` (left nil on a rejection) instead of returned in a
@@ -47,9 +45,7 @@ public struct EventValidator: Sendable {
 
     /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
     public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?) -> Result<ExecutionEvent, Rejection> {
-        var event: ExecutionEvent?
-        if let rejection = validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) { return .failure(rejection) }
-        return .success(event.take().unsafelyUnwrapped)
+        Self.result { validate(bytes, ingestTime: ingestTime, tape: &tape, into: &$0) }
     }
 
     /// As above, the event written to `event` (left nil on a rejection).
@@ -67,6 +63,13 @@ public struct EventValidator: Sendable {
             return Self.malformed(error)
         }
         return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime, into: &event)
+    }
+
+    /// The `Result` of a validation that writes its event in place.
+    private static func result(_ validate: (inout ExecutionEvent?) -> Rejection?) -> Result<ExecutionEvent, Rejection> {
+        var event: ExecutionEvent?
+        if let rejection = validate(&event) { return .failure(rejection) }
+        return .success(event.take().unsafelyUnwrapped)
     }
 
     private static func malformed(_ error: JSONParseError) -> Rejection {
@@ -90,9 +93,7 @@ public struct EventValidator: Sendable {
 
     /// Validates an envelope that is already parsed (the protobuf path builds one).
     public func validate(envelope: JSONObject, ingestTime: Int64) -> Result<ExecutionEvent, Rejection> {
-        var event: ExecutionEvent?
-        if let rejection = validate(tape: JSONTape(.object(envelope)), ingestTime: ingestTime, into: &event) { return .failure(rejection) }
-        return .success(event.take().unsafelyUnwrapped)
+        Self.result { validate(tape: JSONTape(.object(envelope)), ingestTime: ingestTime, into: &$0) }
     }
 
     /// The checks after the JSON syntax, on the parsed document. The payload's canonical text is
