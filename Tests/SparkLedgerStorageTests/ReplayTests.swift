@@ -20,6 +20,8 @@ import Testing
         #expect(report.executions == Int64(StoreFixture.executionIDs(in: history.lines).count))
         #expect(report.executions > 500)
         #expect(report.committed)
+        // The digest replay added up as it wrote is that of the store it committed.
+        #expect(try fixture.withDatabase { try ProjectionDigest.compute($0) } == report.digestAfter)
         // Replaying twice changes nothing either.
         #expect(try fixture.store.replay().digestAfter == report.digestAfter)
     }

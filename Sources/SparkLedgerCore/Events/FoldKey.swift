@@ -47,6 +47,15 @@ public enum UTF8Order {
         return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
+    /// `prefix(_:count:)` of a string's UTF-8: where prefixes differ, they order the strings.
+    public static func prefix(of string: String) -> UInt64 {
+        var string = string
+        return string.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            return prefix(UnsafeRawPointer(base), count: bytes.count)
+        }
+    }
+
     /// Up to the first eight of `count` bytes as a big-endian integer, zero-padded on the right:
     /// two byte strings whose prefixes differ are in the order of these integers, so sorting
     /// keys compares integers and looks at bytes only when the prefixes tie.

@@ -56,6 +56,14 @@ struct StoredEventReader {
 
     /// The events of an execution's rows, in fold order.
     static func events(of groups: [StoredGroup], key: Int64, executionID: String) throws -> [ExecutionEvent] {
+        var events = try eventsInLogOrder(of: groups, key: key, executionID: executionID)
+        events.sort(by: ExecutionEvent.foldOrder)
+        return events
+    }
+
+    /// The events of an execution's rows in the order the log holds them: usually fold order
+    /// (events arrive in it), which `ExecutionFold.fold` checks before it sorts.
+    static func eventsInLogOrder(of groups: [StoredGroup], key: Int64, executionID: String) throws -> [ExecutionEvent] {
         var events: [ExecutionEvent] = []
         for group in groups {
             let logged = try damage(key: key, firstSeq: group.firstSeq) { () throws(EventGroup.FormatError) in
@@ -65,7 +73,6 @@ struct StoredEventReader {
                 events.append(try event.event(executionID: executionID))
             }
         }
-        events.sort(by: ExecutionEvent.foldOrder)
         return events
     }
 

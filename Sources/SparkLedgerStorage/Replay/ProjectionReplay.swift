@@ -49,17 +49,17 @@ extension SQLiteEventStore {
                         // Metrics rows are rewritten only where they differ (below); rows of no
                         // execution cannot come from the log.
                         try db.execute(sql: "DELETE FROM execution_metrics WHERE execution_key NOT IN (SELECT execution_key FROM executions)")
-                        let rewritten = try rewriteSnapshots(db, prices: prices, total: total, progress: progress)
+                        var after = try ProjectionDigest(db)
+                        let rewritten = try rewriteSnapshots(db, prices: prices, total: total, digest: &after, progress: progress)
                         let executions = rewritten.executions
                         if let contributions = rewritten.contributions {
                             try DailyUsageProjection(db: db).rebuild(from: contributions)
                         } else {
                             try DailyUsageProjection(db: db).rebuildAll()
                         }
-                        let after = try ProjectionDigest.compute(db)
                         let usageRows = try Int64.fetchOne(db, sql: "SELECT count(*) FROM daily_usage") ?? 0
                         report = ReplayReport(events: total, executions: executions, usageRows: usageRows,
-                                              digestBefore: try before(), digestAfter: after, committed: !dryRun)
+                                              digestBefore: try before(), digestAfter: try after.finish(db), committed: !dryRun)
                         return dryRun ? .rollback : .commit
                     }
                     guard let report else {
@@ -92,60 +92,88 @@ extension SQLiteEventStore {
         }
     }
 
-    /// One execution's events, decoded by the reader thread, with what is stored of it.
-    private struct ReplayedExecution: Sendable {
+    /// One execution's rows of the log as the reader thread found them, with what is stored of it.
+    private struct LoggedExecution: Sendable {
         var key: Int64
         var executionID: String
-        var events: [ExecutionEvent]
+        var groups: [StoredEventReader.StoredGroup]
+        var eventCount: Int
         var stored: ExecutionProjector.StoredColumns
     }
 
+    /// One execution folded anew from its events.
+    private struct ReplayedExecution: Sendable {
+        var key: Int64
+        var snapshot: ExecutionSnapshot
+        var eventCount: Int
+        var stored: ExecutionProjector.StoredColumns
+
+        /// Decodes the events (parsing each payload) and folds them: pure work, done off the
+        /// writer's thread.
+        init(_ logged: LoggedExecution) throws {
+            let events = try StoredEventReader.eventsInLogOrder(of: logged.groups, key: logged.key, executionID: logged.executionID)
+            key = logged.key
+            snapshot = ExecutionFold.fold(executionID: logged.executionID, events: events)
+            eventCount = logged.eventCount
+            stored = logged.stored
+        }
+    }
+
+    /// Threads that decode and fold the log's executions while this one writes: decoding is
+    /// most of a replay's work, more than one core's share of it.
+    private static let foldingThreads = 2
+
     /// Rewrites every snapshot from the log; returns how many, and each one's usage contribution
     /// by execution id unless there are more than `StoreConfiguration.replayUsageInMemoryLimit`.
-    private func rewriteSnapshots(_ db: Database, prices: PriceConfiguration, total: Int64,
+    ///
+    /// Three stages run at once: a reader connection steps through the log and the stored
+    /// executions in key order (`streamLog`), `foldingThreads` threads decode and fold chunks
+    /// of executions, and this thread writes the snapshots in the reader's order. After each
+    /// chunk it adds the rows it wrote, read back, to `digest`: nothing later changes them.
+    private func rewriteSnapshots(_ db: Database, prices: PriceConfiguration, total: Int64, digest: inout ProjectionDigest,
                                   progress: (@Sendable (Int64, Int64) -> Void)?) throws
         -> (executions: Int64, contributions: [DailyUsageProjection.IdentifiedContribution]?) {
         let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0
         var contributions: [DailyUsageProjection.IdentifiedContribution]? = stored <= configuration.replayUsageInMemoryLimit ? [] : nil
         contributions?.reserveCapacity(stored)
-        let queue = BoundedBlockingQueue<[ReplayedExecution]>(capacity: 8)
+        let folded = OrderedParallelMap<[LoggedExecution], [ReplayedExecution]>(
+            threads: Self.foldingThreads, capacity: 8, name: "sparkledger-replay-fold"
+        ) { chunk in try chunk.map(ReplayedExecution.init) }
         let pool = self.pool
         let reader = Self.inBackground(named: "sparkledger-replay-reader") {
-            defer { queue.close() }
-            try pool.read { db in try Self.streamLog(db, into: queue) }
+            defer { folded.finish() }
+            try pool.read { db in try Self.streamLog(db, into: folded) }
         }
         defer {
-            queue.close()  // unblocks the reader if we stop early
+            folded.cancel()  // unblocks the reader if we stop early
             _ = try? reader()
         }
         let projector = try ExecutionProjector(db: db, prices: prices)
         var done: Int64 = 0
         var executions: Int64 = 0
-        while let chunk = queue.pop() {
+        while let chunk = try folded.next() {
             for execution in chunk {
-                let snapshot = ExecutionFold.fold(executionID: execution.executionID, events: execution.events)
                 // Indexes and metrics rows are rewritten only where they differ from what is stored.
-                let written = try projector.update(snapshot, key: execution.key, replacing: execution.stored)
+                let written = try projector.update(execution.snapshot, key: execution.key, replacing: execution.stored)
                 if contributions != nil, let contribution = written.contribution {
-                    contributions?.append((execution.executionID, contribution))
+                    contributions?.append((execution.snapshot.executionID, contribution))
                 }
-                done += Int64(execution.events.count)
+                done += Int64(execution.eventCount)
                 executions += 1
             }
+            if let last = chunk.last { try digest.addExecutions(through: last.key) }
             progress?(done, total)
         }
         try reader()  // the reader's error, if it had one
         return (executions, contributions)
     }
 
-    /// Pushes the log's executions, decoded, in chunks of about a thousand events. Two scans
+    /// Submits the log's executions, undecoded, in chunks of about a thousand events. Two scans
     /// move in step, both in execution-key order: the log's groups (through their index; an
     /// execution's groups are a few rows of ~10 events) and the executions with their stored
-    /// metrics, read once each for the id and what
-    /// the writer compares against. (Decoding takes this thread as long as folding and writing
-    /// take the other.)
-    private static func streamLog(_ db: Database, into queue: BoundedBlockingQueue<[ReplayedExecution]>) throws {
-        let groups = try RawStatement(db, "SELECT execution_key, first_seq, events FROM event_groups ORDER BY execution_key, first_seq")
+    /// metrics, read once each for the id and what the writer compares against.
+    private static func streamLog(_ db: Database, into folded: OrderedParallelMap<[LoggedExecution], [ReplayedExecution]>) throws {
+        let groups = try RawStatement(db, "SELECT execution_key, first_seq, event_count, events FROM event_groups ORDER BY execution_key, first_seq")
         defer { groups.reset() }
         let stored = try RawStatement(db, """
             SELECT x.execution_key, x.execution_id, x.job_path, x.team, x.submit_time, x.end_time, m.payload
@@ -153,19 +181,20 @@ extension SQLiteEventStore {
             """)
         defer { stored.reset() }
         var storedKey: Int64 = .min
-        var chunk: [ReplayedExecution] = []
+        var chunk: [LoggedExecution] = []
         var chunkEvents = 0
         var currentKey: Int64?
         /// nil while reading events of a key with no execution row (not replayed, as an inner
         /// join would have it; rows without events are not rewritten either).
-        var current: ReplayedExecution?
+        var current: LoggedExecution?
         while try groups.step() {
             let key = groups.int64(0)
             if key != currentKey {
                 if let finished = current {
+                    chunkEvents += finished.eventCount
                     chunk.append(finished)
                     if chunkEvents >= 1000 {
-                        guard queue.push(chunk) else { return }
+                        guard folded.submit(chunk) else { return }
                         chunk = []
                         chunkEvents = 0
                     }
@@ -175,18 +204,16 @@ extension SQLiteEventStore {
                 while storedKey < key, storedKey != .max {
                     storedKey = try stored.step() ? stored.int64(0) : .max
                 }
-                current = storedKey != key ? nil : ReplayedExecution(
-                    key: key, executionID: stored.string(1), events: [],
+                current = storedKey != key ? nil : LoggedExecution(
+                    key: key, executionID: stored.string(1), groups: [], eventCount: 0,
                     stored: ExecutionProjector.StoredColumns(jobPath: stored.optionalString(2), team: stored.optionalString(3), submitTime: stored.optionalInt64(4),
                                           endTime: stored.optionalInt64(5), metricsJSON: stored.optionalString(6)))
             }
-            guard let executionID = current?.executionID else { continue }
-            for logged in try StoredEventReader.decode(groups, column: 2, key: key, firstSeq: groups.int64(1)) {
-                current?.events.append(try logged.event(executionID: executionID))
-                chunkEvents += 1
-            }
+            guard current != nil else { continue }
+            current?.groups.append(StoredEventReader.StoredGroup(firstSeq: groups.int64(1), events: groups.blob(3)))
+            current?.eventCount += Int(groups.int64(2))
         }
         if let finished = current { chunk.append(finished) }
-        if !chunk.isEmpty { queue.push(chunk) }
+        if !chunk.isEmpty { folded.submit(chunk) }
     }
 }

@@ -148,28 +148,28 @@ struct RawStatement {
     var columnCount: Int32 { sqlite3_column_count(handle) }
 
     /// Appends a column's type tag and value in an unambiguous form (for digests), straight from
-    /// SQLite's buffers.
+    /// SQLite's buffers: integers, doubles' bit patterns and text lengths as eight raw bytes
+    /// (writing them in decimal took a third of a digest's time).
     func appendTagged(_ column: Int32, to buffer: inout [UInt8]) {
+        func append(_ tag: Unicode.Scalar, _ word: Int64) {
+            buffer.append(UInt8(ascii: tag))
+            withUnsafeBytes(of: word.littleEndian) { buffer.append(contentsOf: $0) }
+        }
         switch sqlite3_column_type(handle, column) {
         case SQLITE_NULL:
             buffer.append(UInt8(ascii: "N"))
         case SQLITE_INTEGER:
-            buffer.append(UInt8(ascii: "I"))
-            JSONWriter.writeInteger(sqlite3_column_int64(handle, column), into: &buffer)
+            append("I", sqlite3_column_int64(handle, column))
         case SQLITE_FLOAT:
-            buffer.append(UInt8(ascii: "F"))
-            JSONWriter.writeInteger(Int64(bitPattern: sqlite3_column_double(handle, column).bitPattern), into: &buffer)
-        default:
+            append("F", Int64(bitPattern: sqlite3_column_double(handle, column).bitPattern))
+        case let type:
             // TEXT and BLOB: length, then the bytes.
             let count = Int(sqlite3_column_bytes(handle, column))
-            buffer.append(sqlite3_column_type(handle, column) == SQLITE_BLOB ? UInt8(ascii: "B") : UInt8(ascii: "T"))
-            JSONWriter.writeInteger(Int64(count), into: &buffer)
-            buffer.append(UInt8(ascii: ":"))
+            append(type == SQLITE_BLOB ? "B" : "T", Int64(count))
             if count > 0, let bytes = sqlite3_column_blob(handle, column) {
                 buffer.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
             }
         }
-        buffer.append(0x1F)
     }
 }
 
