@@ -66,6 +66,34 @@ import Testing
         #expect(try fixture.store.replay(dryRun: true).identical)
     }
 
+    /// A transaction changes the usage members the writer remembers in place, then fails after
+    /// its usage recompute (at the checkpoint, which the schema refuses): the changes must not
+    /// outlive it. The next transaction sums the row from what was committed.
+    @Test func aFailedTransactionsUsageChangesAreForgotten() throws {
+        let fixture = try StoreFixture()
+        let day: Int64 = 1_790_000_000_000
+        try fixture.append([Envelope.submit("s1", execution: "a", at: day),
+                            Envelope.make("m1", execution: "a", type: "METRICS_SUMMARY", at: day + 10, payload: #"{"tasks":3}"#)])
+        // Remembered now with its member a; b joins it and a's tasks change, then the batch fails.
+        #expect(throws: StoreError.self) {
+            try fixture.store.append(IngestBatch(
+                items: StoreFixture.items([
+                    Envelope.submit("s2", execution: "b", at: day + 1),
+                    Envelope.make("m2", execution: "a", type: "METRICS_SUMMARY", at: day + 20, payload: #"{"tasks":40}"#),
+                ]),
+                checkpoints: [IngestCheckpoint(source: "file:/x", position: -1)]))
+        }
+        #expect(try fixture.store.usage().first?.executions == 1)
+        // The row again, recomputed: a with its stored 3 tasks and c, not the failed b or 40.
+        try fixture.append([Envelope.submit("s3", execution: "c", at: day + 2),
+                            Envelope.make("m3", execution: "c", type: "METRICS_SUMMARY", at: day + 30, payload: #"{"tasks":500}"#)])
+        let rows = try fixture.store.usage()
+        #expect(rows.count == 1)
+        #expect(rows.first?.executions == 2)
+        #expect(rows.first?.tasks == 503)
+        #expect(try fixture.store.replay(dryRun: true).identical)
+    }
+
     /// Transactions of 100 records write more executions than a cache of 1 or 6 keeps, so the
     /// writer keeps only the newest of each and finds the rest in the store later: the snapshots
     /// and usage are those of a writer that cached everything, and those a replay rebuilds.

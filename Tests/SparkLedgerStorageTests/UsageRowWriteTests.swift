@@ -10,7 +10,7 @@ import Testing
                                    namespace: "sjns-ads", vendor: "SK8")
 
     static func members(_ costs: [String: Double]) -> UsageRowMembers {
-        var members = UsageRowMembers()
+        let members = UsageRowMembers()
         for (id, cost) in costs {
             members.contributions[id] = UsageContribution(key: key, state: .succeeded, costUSD: cost, tasks: 10, durationMs: 60_000)
         }

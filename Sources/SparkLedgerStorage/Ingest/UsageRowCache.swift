@@ -2,8 +2,19 @@ import SparkLedgerCore
 
 /// The executions that make up one `daily_usage` row and what each adds, by execution_id, as
 /// the row was last recomputed.
-struct UsageRowMembers {
+///
+/// A class: a write session changes the members the cache holds in place. As a value, the
+/// session's first change copied the whole dictionary (the cache still held it), a retain and a
+/// release of six strings per member. A failed transaction empties the cache
+/// (`WriterState.forgetEverything`), so no half-applied change outlives it
+/// (`BatchTransactionTests.aFailedTransactionsUsageChangesAreForgotten`).
+///
+/// `@unchecked Sendable`: reached only through `WriterState`, which lives in the store's writer
+/// mutex, and through write sessions, which run while it is held.
+final class UsageRowMembers: @unchecked Sendable {
     var contributions: [String: UsageContribution] = [:]
+
+    init() {}
 }
 
 /// Usage rows' members as this writer last recomputed them, so that the next recompute of a row

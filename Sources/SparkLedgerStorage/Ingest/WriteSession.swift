@@ -416,8 +416,9 @@ final class WriteSession {
         // applied; any other is read from the table.
         let usage = statements.usage
         for key in affectedDays.ordered {
-            var members: UsageRowMembers
-            // A row remembered with members is in the table: this writer wrote it last.
+            let members: UsageRowMembers
+            // A row remembered with members is in the table: this writer wrote it last. Its
+            // members are changed where the cache holds them.
             var stored = false
             if let remembered = cache.usageRows.members(of: key) {
                 members = remembered

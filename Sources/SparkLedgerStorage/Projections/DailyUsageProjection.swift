@@ -53,7 +53,7 @@ struct DailyUsageProjection {
         select.bind(4, key.team)
         select.bind(5, key.namespace)
         select.bind(6, key.vendor)
-        var members = UsageRowMembers()
+        let members = UsageRowMembers()
         while try select.step() {
             members.contributions[select.string(0)] = Self.contribution(select, key: key, from: 1)
         }
@@ -66,11 +66,16 @@ struct DailyUsageProjection {
     /// skips the upsert's insert attempt: ~9 % of its cost).
     func write(_ key: DailyUsageKey, members: UsageRowMembers, stored: Bool = false) throws {
         // The dictionary's positions are sorted and its members read where they are: copying
-        // them out retained six strings each.
+        // them out retained six strings each. Ids compare by their first eight bytes, and by all
+        // of them only where those tie (reading a key for each comparison retained it).
         let contributions = members.contributions
+        var order = contributions.indices.map { (prefix: UTF8Order.prefix(of: contributions.keys[$0]), position: $0) }
+        order.sort { a, b in
+            a.prefix != b.prefix ? a.prefix < b.prefix : UTF8Order.precedes(contributions.keys[a.position], contributions.keys[b.position])
+        }
         var row = DailyUsage(key: key)
-        for position in contributions.indices.sorted(by: { UTF8Order.precedes(contributions.keys[$0], contributions.keys[$1]) }) {
-            row.add(contributions.values[position])
+        for member in order {
+            row.add(contributions.values[member.position])
         }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
