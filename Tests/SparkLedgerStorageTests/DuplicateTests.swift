@@ -72,6 +72,20 @@ import Testing
         #expect(try fixture.store.replay(dryRun: true).identical)
     }
 
+    /// An event_id that JSON must escape goes into the log escaped (the validating thread says
+    /// so, `ValidatedInput.eventIDNeedsEscaping`), reads back as it was, and is found again.
+    @Test func anEventIDThatNeedsEscapingIsStoredAndFoundAgain() throws {
+        let fixture = try StoreFixture()
+        let plain = Envelope.make("plain-1", execution: "exec-2")
+        let quoted = Envelope.make(#"q\"uote\\back\u0001"#, execution: "exec-2", at: 1_790_000_000_001)
+        #expect(try fixture.append([plain, quoted]).accepted == 2)
+        var ids: [String] = []
+        try fixture.store.forEachEvent { _, event in ids.append(event.eventID) }
+        #expect(ids == ["plain-1", "q\"uote\\back\u{01}"])
+        let again = try fixture.append([quoted, plain])
+        #expect(again.accepted == 0 && again.duplicates == 2)
+    }
+
     @Test func replayingAWholeHistoryAgainAddsNothing() throws {
         let fixture = try StoreFixture()
         let history = StoreFixture.history(executions: 300, seed: 11)

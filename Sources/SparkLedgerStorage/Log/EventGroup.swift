@@ -28,13 +28,15 @@ enum EventGroup {
         /// Appends an event; events come in ascending seq. Returns the bytes it added. Borrowed,
         /// so that `ValidatedInput.appendToLog` hands over its event without copying it (a copy
         /// retains and releases each of its strings, ~500 instructions an event).
+        /// `eventIDNeedsEscaping`, when known, spares the scan of the id (the validating thread
+        /// works it out: `ValidatedInput`).
         @discardableResult
-        mutating func append(_ event: borrowing ExecutionEvent, seq: Int64) -> Int {
+        mutating func append(_ event: borrowing ExecutionEvent, seq: Int64, eventIDNeedsEscaping: Bool? = nil) -> Int {
             let before = bytes.count
             startElement(seq: seq)
-            EventGroup.write(seq: seq, eventID: event.eventID, type: event.type, timestamp: event.timestamp, source: event.source,
-                             schemaVersion: event.schemaVersion, payload: event.canonicalPayload, extensions: event.canonicalExtensions,
-                             into: &bytes)
+            EventGroup.write(seq: seq, eventID: event.eventID, eventIDNeedsEscaping: eventIDNeedsEscaping, type: event.type,
+                             timestamp: event.timestamp, source: event.source, schemaVersion: event.schemaVersion,
+                             payload: event.canonicalPayload, extensions: event.canonicalExtensions, into: &bytes)
             return bytes.count - before
         }
 
@@ -124,13 +126,13 @@ enum EventGroup {
     /// Appends one element. It is written into a buffer of its largest possible size by pointer
     /// and appended in one copy: appended field by field, each integer and string went through
     /// Array's capacity and uniqueness checks, ~2,400 instructions an event (callgrind).
-    private static func write(seq: Int64, eventID: String, type: EventType, timestamp: Int64, source: EventSource, schemaVersion: Int,
-                              payload: String, extensions: String?, into bytes: inout [UInt8]) {
+    private static func write(seq: Int64, eventID: String, eventIDNeedsEscaping: Bool? = nil, type: EventType, timestamp: Int64,
+                              source: EventSource, schemaVersion: Int, payload: String, extensions: String?, into bytes: inout [UInt8]) {
         let extensionsLength = extensions?.utf8.count ?? 0
         eventID.withBorrowedUTF8 { id in
             payload.withBorrowedUTF8 { payload in
                 (extensions ?? "null").withBorrowedUTF8 { extensions in
-                    let quotedID: [UInt8]? = JSONWriter.needsEscaping(id) ? JSONWriter.bytes(.string(eventID)) : nil
+                    let quotedID: [UInt8]? = eventIDNeedsEscaping ?? JSONWriter.needsEscaping(id) ? JSONWriter.bytes(.string(eventID)) : nil
                     let type = quotedTypes[type.foldRank]
                     let source = quotedSources[sourceIndex(source)]
                     // Brackets, nine commas, two quotes, five integers.
