@@ -22,8 +22,9 @@ extension SQLiteEventStore {
     /// and reports whether the result is bit-identical to what was stored.
     ///
     /// A reader connection streams the log in execution order from its own snapshot (taken after
-    /// this writer holds the lock, so it is exactly the log being replayed) and decodes events,
-    /// while this thread folds and rewrites: the two cores work in parallel.
+    /// this writer holds the lock, so it is exactly the log being replayed), two threads decode
+    /// and fold it, and this thread rewrites the snapshots and digests them as it goes: both
+    /// cores work throughout (`rewriteSnapshots`).
     public func replay(dryRun: Bool = false, progress: (@Sendable (_ done: Int64, _ total: Int64) -> Void)? = nil) throws(StoreError) -> ReplayReport {
         let prices = configuration.prices
         do {
@@ -49,6 +50,7 @@ extension SQLiteEventStore {
                         // Metrics rows are rewritten only where they differ (below); rows of no
                         // execution cannot come from the log.
                         try db.execute(sql: "DELETE FROM execution_metrics WHERE execution_key NOT IN (SELECT execution_key FROM executions)")
+                        // The digest of the result, added up as the snapshots are rewritten.
                         var after = try ProjectionDigest(db)
                         let rewritten = try rewriteSnapshots(db, prices: prices, total: total, digest: &after, progress: progress)
                         let executions = rewritten.executions
