@@ -47,4 +47,34 @@ import Testing
         #expect(RowHash.hash(Array("sparkledger".utf8)) == RowHash.hash(Array("sparkledger".utf8)))
         #expect(RowHash.hash([]) != RowHash.hash([0]))
     }
+
+    /// The word stream the digest of a row uses: any changed word, any changed byte of a byte
+    /// string, and one more word (even zero) change the result.
+    @Test func theStreamChangesWithEveryWordAndByte() {
+        func hash(_ words: [UInt64], _ bytes: [UInt8]) -> UInt64 {
+            var stream = RowHash.Stream()
+            for word in words { stream.add(word) }
+            bytes.withUnsafeBytes { stream.add($0) }
+            return stream.finish()
+        }
+        var generator = SystemRandomNumberGenerator()
+        let words = (0..<9).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) }
+        for length in [0, 1, 7, 8, 9, 17] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let reference = hash(words, bytes)
+            #expect(hash(words, bytes) == reference)
+            for index in words.indices {
+                var changed = words
+                changed[index] ^= 1 << UInt64.random(in: 0...63, using: &generator)
+                #expect(hash(changed, bytes) != reference, "word \(index)")
+            }
+            for index in bytes.indices {
+                var changed = bytes
+                changed[index] ^= UInt8.random(in: 1...255, using: &generator)
+                #expect(hash(words, changed) != reference, "length \(length), byte \(index)")
+            }
+            #expect(hash(words + [0], bytes) != reference)
+        }
+        #expect(hash([], []) != hash([0], []))
+    }
 }

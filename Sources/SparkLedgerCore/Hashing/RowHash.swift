@@ -26,6 +26,43 @@ public enum RowHash {
         bytes.withUnsafeBytes { hash($0) }
     }
 
+    /// The same steps over words given one at a time, for a caller that has its values as
+    /// words (a row's columns) and would otherwise write them into a buffer first. The caller
+    /// makes the stream unambiguous (a tag before each value, a length before each byte string).
+    public struct Stream {
+        private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        private var words: UInt64 = 0
+
+        public init() {}
+
+        public mutating func add(_ word: UInt64) {
+            state = mix(state, word)
+            words &+= 1
+        }
+
+        /// The bytes eight at a time, the last word zero-padded.
+        public mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            var offset = 0
+            while bytes.count - offset >= 8 {
+                add(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            if offset < bytes.count {
+                var tail: UInt64 = 0
+                for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
+                add(tail)
+            }
+        }
+
+        public func finish() -> UInt64 {
+            var state = mix(self.state, words)
+            state ^= state &>> 33
+            state &*= 0xFF51_AFD7_ED55_8CCD
+            state ^= state &>> 33
+            return state
+        }
+    }
+
     @inline(__always) private static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {
         let product = (state ^ word) &* 0xC2B2_AE3D_27D4_EB4F
         return (product &<< 31) | (product &>> 33)

@@ -27,7 +27,6 @@ struct ProjectionDigest {
     private var hashedThrough: Int64 = .min
     private let executionsInRange: RawStatement
     private let metricsInRange: RawStatement
-    private var buffer: [UInt8] = []
     private var rowHashes: [UInt64] = []
 
     init(_ db: Database) throws {
@@ -54,10 +53,10 @@ struct ProjectionDigest {
             executionsInRange.reset()
             metricsInRange.reset()
         }
-        try Self.appendRowHashes(executionsInRange, buffer: &buffer, to: &rowHashes)
+        try Self.appendRowHashes(executionsInRange, to: &rowHashes)
         Self.update(&hasher, with: rowHashes)
         rowHashes.removeAll(keepingCapacity: true)
-        try Self.appendRowHashes(metricsInRange, buffer: &buffer, to: &metricsRowHashes)
+        try Self.appendRowHashes(metricsInRange, to: &metricsRowHashes)
         hashedThrough = key
     }
 
@@ -70,7 +69,7 @@ struct ProjectionDigest {
             hasher.update(sql)
             let select = try RawStatement(db, sql)
             defer { select.reset() }
-            try Self.appendRowHashes(select, buffer: &buffer, to: &rowHashes)
+            try Self.appendRowHashes(select, to: &rowHashes)
             Self.update(&hasher, with: rowHashes)
             rowHashes.removeAll(keepingCapacity: true)
         }
@@ -78,14 +77,14 @@ struct ProjectionDigest {
     }
 
     /// Each row's `RowHash` of its tagged columns, in the statement's order.
-    private static func appendRowHashes(_ select: RawStatement, buffer: inout [UInt8], to hashes: inout [UInt64]) throws {
+    private static func appendRowHashes(_ select: RawStatement, to hashes: inout [UInt64]) throws {
         let columns = select.columnCount
         while try select.step() {
-            buffer.removeAll(keepingCapacity: true)
+            var row = RowHash.Stream()
             for column in 0..<columns {
-                select.appendTagged(column, to: &buffer)
+                select.hashTagged(column, into: &row)
             }
-            hashes.append(RowHash.hash(buffer))
+            hashes.append(row.finish())
         }
     }
 
