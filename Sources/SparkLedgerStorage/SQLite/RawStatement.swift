@@ -170,11 +170,12 @@ struct RawStatement {
         }
     }
 
-    private static let nullTag = UInt64(UInt8(ascii: "N"))
-    private static let integerTag = UInt64(UInt8(ascii: "I"))
-    private static let floatTag = UInt64(UInt8(ascii: "F"))
-    private static let textTag = UInt64(UInt8(ascii: "T"))
-    private static let blobTag = UInt64(UInt8(ascii: "B"))
+    // The tags are the letters N, I, F, T and B, as literals (no lazy initialisation to check).
+    private static let nullTag: UInt64 = 0x4E
+    private static let integerTag: UInt64 = 0x49
+    private static let floatTag: UInt64 = 0x46
+    private static let textTag: UInt64 = 0x54
+    private static let blobTag: UInt64 = 0x42
 }
 
 extension Database {
