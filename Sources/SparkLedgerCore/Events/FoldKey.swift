@@ -47,6 +47,17 @@ public enum UTF8Order {
         return lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
+    /// `positions` in the byte-wise order of their strings. Each string's first eight bytes are
+    /// read once, and whole strings are compared only where those tie: reading the strings for
+    /// every comparison retained and released both.
+    public static func sorted<Position>(_ positions: some Sequence<Position>, by string: (Position) -> String) -> [Position] {
+        var keyed = positions.map { (prefix: prefix(of: string($0)), position: $0) }
+        keyed.sort { a, b in
+            a.prefix != b.prefix ? a.prefix < b.prefix : precedes(string(a.position), string(b.position))
+        }
+        return keyed.map(\.position)
+    }
+
     /// `prefix(_:count:)` of a string's UTF-8: where prefixes differ, they order the strings.
     public static func prefix(of string: String) -> UInt64 {
         var string = string

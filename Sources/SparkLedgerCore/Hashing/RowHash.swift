@@ -15,11 +15,7 @@ public enum RowHash {
             for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
             state = mix(state, tail | 0x80 &<< UInt64(8 * (bytes.count - offset)))
         }
-        // Final avalanche (also invertible).
-        state ^= state &>> 33
-        state &*= 0xFF51_AFD7_ED55_8CCD
-        state ^= state &>> 33
-        return state
+        return avalanche(state)
     }
 
     public static func hash(_ bytes: [UInt8]) -> UInt64 {
@@ -55,12 +51,17 @@ public enum RowHash {
         }
 
         public func finish() -> UInt64 {
-            var state = mix(self.state, words)
-            state ^= state &>> 33
-            state &*= 0xFF51_AFD7_ED55_8CCD
-            state ^= state &>> 33
-            return state
+            avalanche(mix(state, words))
         }
+    }
+
+    /// The final step of both forms (also invertible).
+    @inline(__always) private static func avalanche(_ state: UInt64) -> UInt64 {
+        var state = state
+        state ^= state &>> 33
+        state &*= 0xFF51_AFD7_ED55_8CCD
+        state ^= state &>> 33
+        return state
     }
 
     @inline(__always) private static func mix(_ state: UInt64, _ word: UInt64) -> UInt64 {

@@ -66,16 +66,11 @@ struct DailyUsageProjection {
     /// skips the upsert's insert attempt: ~9 % of its cost).
     func write(_ key: DailyUsageKey, members: UsageRowMembers, stored: Bool = false) throws {
         // The dictionary's positions are sorted and its members read where they are: copying
-        // them out retained six strings each. Ids compare by their first eight bytes, and by all
-        // of them only where those tie (reading a key for each comparison retained it).
+        // them out retained six strings each.
         let contributions = members.contributions
-        var order = contributions.indices.map { (prefix: UTF8Order.prefix(of: contributions.keys[$0]), position: $0) }
-        order.sort { a, b in
-            a.prefix != b.prefix ? a.prefix < b.prefix : UTF8Order.precedes(contributions.keys[a.position], contributions.keys[b.position])
-        }
         var row = DailyUsage(key: key)
-        for member in order {
-            row.add(contributions.values[member.position])
+        for position in UTF8Order.sorted(contributions.indices, by: { contributions.keys[$0] }) {
+            row.add(contributions.values[position])
         }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
@@ -134,18 +129,12 @@ struct DailyUsageProjection {
         for position in contributions.indices {
             groups[contributions[position].contribution.key, default: []].append(position)
         }
-        // Ids compare by their first eight bytes, and by all of them only where those tie.
-        let prefixes = contributions.map { UTF8Order.prefix(of: $0.executionID) }
-        func precedes(_ left: Int, _ right: Int) -> Bool {
-            prefixes[left] != prefixes[right] ? prefixes[left] < prefixes[right]
-                : UTF8Order.precedes(contributions[left].executionID, contributions[right].executionID)
-        }
         var rows: [DailyUsageKey: DailyUsage] = [:]
         rows.reserveCapacity(groups.count)
         for index in groups.indices {
             let key = groups.keys[index]
             var row = DailyUsage(key: key)
-            for position in groups.values[index].sorted(by: precedes) {
+            for position in UTF8Order.sorted(groups.values[index], by: { contributions[$0].executionID }) {
                 row.add(contributions[position].contribution)
             }
             rows[key] = row
