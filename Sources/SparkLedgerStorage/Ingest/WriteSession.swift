@@ -376,39 +376,48 @@ final class WriteSession {
             additions.written.append(row.takeExecution())
         }
         additions.written.reserveCapacity(ordered.count)
-        // Refolds are decoded and folded on another thread (`BackgroundRefold`), a chunk at a
-        // time so that few executions' rows are held in memory: the writer reads a chunk's rows,
-        // writes a share of the other snapshots while the chunk folds, then writes its results.
-        // The snapshots move out of the staged executions into the rows written and on into the
-        // writer's cache: copying one costs a retain and a release of each of its strings.
+        // Snapshots are written in key order: a new execution's row then goes at the end of the
+        // table, whose pages SQLite fills whole, and a row put before the end split a full page
+        // (balance_nonroot, ~46,000 instructions each). Refolds are decoded and folded on another
+        // thread (`BackgroundRefold`), a chunk at a time so that few executions' rows are held in
+        // memory: when the writer reaches a chunk's first execution it reads the next chunk's rows
+        // and starts it, then takes this chunk's results, so the next one folds while the writer
+        // writes the snapshots up to it. The snapshots move out of the staged executions into the
+        // rows written and on into the writer's cache: copying one costs a retain and a release
+        // of each of its strings.
         let refolding = ordered.filter(\.needsRefold)
-        var others = ordered.filter { !$0.needsRefold }[...]
-        func writeOthers(_ count: Int) throws {
-            for _ in 0..<min(count, others.count) {
-                let execution = others.removeFirst()
-                try write(execution, execution.takeSnapshot())
-            }
-        }
         let chunks = stride(from: 0, to: refolding.count, by: Self.refoldChunk).map {
             refolding[$0..<min(refolding.count, $0 + Self.refoldChunk)]
         }
-        let othersPerChunk = others.count / max(1, chunks.count) + 1
-        var previous: (chunk: ArraySlice<StagedExecution>, job: BackgroundRefold)?
-        // The empty chunk at the end starts nothing; its turn writes the last chunk's results.
-        for chunk in chunks + [[]] {
-            let job = try BackgroundRefold(chunk.map { execution in
+        func startRefold(_ chunk: Int) throws -> BackgroundRefold {
+            guard chunk < chunks.count else { return try BackgroundRefold([]) }
+            return try BackgroundRefold(chunks[chunk].map { execution in
                 BackgroundRefold.Execution(key: execution.key, executionID: execution.executionID,
                                            groups: try statements.events.groups(ofExecutionKey: execution.key))
             })
-            try writeOthers(othersPerChunk)
-            if let previous {
-                for (execution, snapshot) in zip(previous.chunk, try previous.job.wait()) {
-                    try write(execution, snapshot)
-                }
-            }
-            previous = (chunk, job)
         }
-        try writeOthers(others.count)
+        // The refolding executions come up in `ordered` in the order of `refolding`, chunk by chunk.
+        var running = try startRefold(0)
+        var nextChunk = 0
+        var refolded: [ExecutionSnapshot] = []
+        var taken = 0
+        for execution in ordered {
+            guard execution.needsRefold else {
+                try write(execution, execution.takeSnapshot())
+                continue
+            }
+            if taken == refolded.count {
+                let current = running
+                nextChunk += 1
+                running = try startRefold(nextChunk)
+                refolded = try current.wait()
+                taken = 0
+            }
+            var snapshot = ExecutionSnapshot(executionID: "")
+            swap(&snapshot, &refolded[taken])
+            taken += 1
+            try write(execution, snapshot)
+        }
         additions.executionHashes.sort()
         // Each row is a function of the executions table as now written, so the order of the
         // recomputes does not matter; the order in which the keys were met is deterministic. A
