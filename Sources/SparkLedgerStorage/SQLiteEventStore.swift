@@ -45,7 +45,9 @@ public final class SQLiteEventStore: Sendable {
         let cacheKiB = configuration.cacheMiB * 1024
         let maximumPageCount = configuration.maximumPageCount
         grdb.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB)")
+            // secure_delete: Debian builds SQLite with it on, which zeroes every freed page and
+            // cell; the projections rewrite rows all the time (SQLite's own default is off).
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); PRAGMA synchronous = \(synchronous); PRAGMA cache_size = -\(cacheKiB); PRAGMA secure_delete = OFF")
             if let maximumPageCount { try db.execute(sql: "PRAGMA max_page_count = \(maximumPageCount)") }
         }
         do {

@@ -10,8 +10,7 @@ import SparkLedgerCore
 struct WriterState {
     /// What a committed transaction adds to the writer's state.
     struct Additions {
-        /// The snapshots it wrote, in the order written: by key, except that a refolded one comes
-        /// a little later than its key puts it (`WriteSession.finish`).
+        /// The snapshots it wrote, in the order written: by key (`WriteSession.finish`).
         var written: [StoredExecution] = []
         /// The event ids it indexed, sorted by hash.
         var eventIDs: [NewEventIndex.Entry] = []
