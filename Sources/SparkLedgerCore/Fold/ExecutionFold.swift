@@ -3,7 +3,14 @@
 public enum ExecutionFold {
     /// Folds a set of events of one execution from the start. Order of `events` does not matter.
     public static func fold(executionID: String, events: some Sequence<ExecutionEvent>) -> ExecutionSnapshot {
-        var ordered = Array(events)
+        fold(executionID: executionID, events: Array(events))
+    }
+
+    /// As above, for an array, which replay and refolds have. Not generic: called from another
+    /// module, the generic form ran unspecialised and copied every event into a new array (a
+    /// retain and a release of each of its strings).
+    public static func fold(executionID: String, events: consuming [ExecutionEvent]) -> ExecutionSnapshot {
+        var ordered = events
         // Events read back from the log are usually in fold order already (they arrived in it).
         if ordered.indices.dropFirst().contains(where: { ExecutionEvent.foldOrder(ordered[$0], ordered[$0 - 1]) }) {
             ordered.sort(by: ExecutionEvent.foldOrder)
