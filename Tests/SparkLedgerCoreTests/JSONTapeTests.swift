@@ -1,4 +1,4 @@
-import SparkLedgerCore
+@testable import SparkLedgerCore
 import Testing
 
 @Suite struct JSONTapeTests {
@@ -45,6 +45,22 @@ import Testing
             scratch = try Array(text.utf8).withUnsafeBufferPointer { try JSONParser.tape($0, reusing: scratch.take()) }
             #expect(scratch?.value(at: JSONTape.root) == (try JSONParser.parse(text)))
         }
+    }
+
+    /// Reusing a tape keeps its node array's room: the next document's nodes go into the same
+    /// buffer instead of a new one allocated (and grown) for every document.
+    @Test func aReusedTapesNodesKeepTheirRoom() throws {
+        let large = Array(#"{"a":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40]}"#.utf8)
+        var tape: JSONTape? = try JSONParser.tape(large)
+        let room = try #require(tape?.nodes.capacity)
+        #expect(room >= 42)
+        for text in [#"{"k":"v"}"#, #"[true]"#, #"{"k":{"l":[null,"m"]}}"#] {
+            tape = try JSONParser.tape(Array(text.utf8), reusing: tape.take())
+            #expect(tape?.nodes.capacity == room)
+            #expect(tape?.value(at: JSONTape.root) == (try JSONParser.parse(text)))
+        }
+        let buffered = try Array(#"[1,2]"#.utf8).withUnsafeBufferPointer { try JSONParser.tape($0, reusing: tape.take()) }
+        #expect(buffered.nodes.capacity == room)
     }
 
     /// A tape of an array shares it; decoding a string copies the tape's storage, never the array.

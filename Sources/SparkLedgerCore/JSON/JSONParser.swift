@@ -63,22 +63,28 @@ public struct JSONParser {
 
     /// Reads one document into a tape that shares `bytes` rather than copying them.
     public static func tape(_ bytes: [UInt8], reusing previous: consuming JSONTape? = nil) throws(JSONParseError) -> JSONTape {
-        let nodes = previous.take()?.reusableNodes() ?? []
+        var nodes = previous.take()?.reusableNodes() ?? []
         // `bytes` keeps the buffer alive while the parser reads it; the tape's first append of a
-        // decoded string copies its storage away from it.
+        // decoded string copies its storage away from it. The nodes are moved into the parser:
+        // a reference left here made its array shared, and the parser allocated a new one for
+        // every document (callgrind: one growth and copy a line).
         let result = bytes.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) -> JSONTape in try tape(buffer, document: bytes, omitting: [], nodes: nodes) }
+            Result { () throws(JSONParseError) -> JSONTape in
+                var reused: [JSONTape.Node] = []
+                swap(&reused, &nodes)
+                return try tape(buffer, document: bytes, omitting: [], nodes: consume reused)
+            }
         }
         return try result.get()
     }
 
     private static func tape(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]?, omitting omitted: OmittedMembers,
-                             nodes: [JSONTape.Node]) throws(JSONParseError) -> JSONTape {
+                             nodes: consuming [JSONTape.Node]) throws(JSONParseError) -> JSONTape {
         // Offsets are 32-bit, and decoded strings are stored after the document: half of it.
         guard buffer.count <= Int(Int32.max) / 2 else {
             throw JSONParseError(message: "a document of \(buffer.count) bytes is over the parser's 1 GiB limit", offset: 0)
         }
-        var parser = JSONParser(buffer, document: document, nodes: nodes)
+        var parser = JSONParser(buffer, document: document, nodes: consume nodes)
         parser.omittedKeys = omitted.quotedKeys
         try parser.parseDocument()
         return JSONTape(storage: parser.storage, nodes: parser.nodes, documentCount: buffer.count)
@@ -112,11 +118,11 @@ public struct JSONParser {
 
     /// - Parameter document: the bytes as an array when the caller has one: the tape shares it
     ///   instead of copying `buffer` (which then points into it).
-    private init(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]? = nil, nodes: [JSONTape.Node]) {
+    private init(_ buffer: UnsafeBufferPointer<UInt8>, document: [UInt8]? = nil, nodes: consuming [JSONTape.Node]) {
         base = buffer.baseAddress
         end = buffer.count
         storage = document ?? Array(buffer)
-        self.nodes = nodes
+        self.nodes = consume nodes
         // An event's envelope has ~40 nodes in ~250 bytes; a large document's array grows.
         self.nodes.reserveCapacity(min(max(16, buffer.count / 6), 4096))
     }

@@ -390,7 +390,7 @@ final class WriteSession {
             refolding[$0..<min(refolding.count, $0 + Self.refoldChunk)]
         }
         func startRefold(_ chunk: Int) throws -> BackgroundRefold {
-            guard chunk < chunks.count else { return try BackgroundRefold([]) }
+            guard chunk < chunks.count else { return BackgroundRefold([]) }
             return try BackgroundRefold(chunks[chunk].map { execution in
                 BackgroundRefold.Execution(key: execution.key, executionID: execution.executionID,
                                            groups: try statements.events.groups(ofExecutionKey: execution.key))
