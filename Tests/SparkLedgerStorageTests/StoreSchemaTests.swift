@@ -27,6 +27,21 @@ import Testing
         #expect(fromFile == fromCode)
     }
 
+    /// Every connection, the writer's and the readers', is set up alike: 16 KB pages, and no
+    /// zeroing of freed content (Debian builds SQLite with `secure_delete` on).
+    @Test func connectionsHaveTheStoresSettings() throws {
+        let fixture = try StoreFixture()
+        try fixture.append([Envelope.submit("s1")])
+        let writer = try fixture.store.pool.write { db in
+            [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA page_size")]
+        }
+        let reader = try fixture.store.pool.read { db in
+            [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA page_size")]
+        }
+        #expect(writer == [0, SQLiteEventStore.pageSize])
+        #expect(reader == [0, SQLiteEventStore.pageSize])
+    }
+
     @Test func reopeningMigratesNothingAndANewerSchemaIsRefused() throws {
         let fixture = try StoreFixture()
         try fixture.append([Envelope.submit("s1")])
