@@ -46,6 +46,8 @@ final class WriteSession {
         var arrived: [ValidatedInput] = []
         /// Events of this session not yet written to the log.
         var pendingLog = EventGroup.Pending()
+        /// What it adds to its usage row as `finish` wrote it, until that row takes it.
+        var writtenContribution: UsageContribution?
 
         init(key: Int64, executionID: String, executionIDHash: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
             self.key = key
@@ -53,6 +55,13 @@ final class WriteSession {
             self.executionIDHash = executionIDHash
             self.original = original
             self.snapshot = snapshot
+        }
+
+        /// `writtenContribution`, moved out (its row takes it once).
+        func takeWrittenContribution() -> UsageContribution? {
+            var taken: UsageContribution?
+            swap(&taken, &writtenContribution)
+            return taken
         }
 
         /// The snapshot, moved out; leaves an empty one behind (`finish` is done with it).
@@ -346,8 +355,10 @@ final class WriteSession {
         // A usage row is a function of its executions' contributions: it is recomputed only when
         // one of them changed (an execution that only heard a STATE event leaves it as it was).
         var affectedDays = InsertionOrderedSet<DailyUsageKey>()
-        /// Per affected row, its members that changed, in order: nil removes one.
-        var memberChanges: [DailyUsageKey: [(executionID: String, contribution: UsageContribution?)]] = [:]
+        /// Per affected row, its members that changed, in order: one leaving is removed, any other
+        /// takes its `writtenContribution` (held by the staged execution, not copied here: a
+        /// contribution holds eight strings).
+        var memberChanges: [DailyUsageKey: [(execution: StagedExecution, leaving: Bool)]] = [:]
         var affectedDayTeams = InsertionOrderedSet<DayTeam>()
         var affectedJobs = InsertionOrderedSet<String>()
         let projector = statements.executions
@@ -368,11 +379,12 @@ final class WriteSession {
                 if changed {
                     affectedDays.insert(key)
                     affectedDayTeams.insert(DayTeam(day: key.day, team: key.team))
-                    memberChanges[key, default: []].append((execution.executionID, leaving ? nil : contribution))
+                    memberChanges[key, default: []].append((execution, leaving))
                 }
             }
             affects(oldContribution, leaving: true)
             affects(row.contribution, leaving: false)
+            if changed { swap(&execution.writtenContribution, &row.contribution) }
             additions.written.append(row.takeExecution())
         }
         additions.written.reserveCapacity(ordered.count)
@@ -432,7 +444,9 @@ final class WriteSession {
             if let remembered = cache.usageRows.members(of: key) {
                 members = remembered
                 stored = !remembered.contributions.isEmpty
-                for change in memberChanges[key] ?? [] { members.contributions[change.executionID] = change.contribution }
+                for change in memberChanges[key] ?? [] {
+                    members.contributions[change.execution.executionID] = change.leaving ? nil : change.execution.takeWrittenContribution()
+                }
             } else {
                 members = try usage.members(of: key)
             }
