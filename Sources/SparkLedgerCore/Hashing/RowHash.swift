@@ -11,9 +11,7 @@ public enum RowHash {
             offset += 8
         }
         if offset < bytes.count {
-            var tail: UInt64 = 0
-            for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
-            state = mix(state, tail | 0x80 &<< UInt64(8 * (bytes.count - offset)))
+            state = mix(state, tailWord(bytes, from: offset) | 0x80 &<< UInt64(8 * (bytes.count - offset)))
         }
         return avalanche(state)
     }
@@ -43,16 +41,19 @@ public enum RowHash {
                 add(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
                 offset += 8
             }
-            if offset < bytes.count {
-                var tail: UInt64 = 0
-                for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
-                add(tail)
-            }
+            if offset < bytes.count { add(tailWord(bytes, from: offset)) }
         }
 
         public func finish() -> UInt64 {
             avalanche(mix(state, words))
         }
+    }
+
+    /// The bytes from `offset` on (fewer than eight) as a little-endian word, zero-padded.
+    @inline(__always) private static func tailWord(_ bytes: UnsafeRawBufferPointer, from offset: Int) -> UInt64 {
+        var tail: UInt64 = 0
+        for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
+        return tail
     }
 
     /// The final step of both forms (also invertible).

@@ -390,45 +390,16 @@ final class WriteSession {
         additions.written.reserveCapacity(ordered.count)
         // Snapshots are written in key order: a new execution's row then goes at the end of the
         // table, whose pages SQLite fills whole, and a row put before the end split a full page
-        // (balance_nonroot, ~46,000 instructions each). Refolds are decoded and folded on another
-        // thread (`BackgroundRefold`), a chunk at a time so that few executions' rows are held in
-        // memory: when the writer reaches a chunk's first execution it reads the next chunk's rows
-        // and starts it, then takes this chunk's results, so the next one folds while the writer
-        // writes the snapshots up to it. The snapshots move out of the staged executions into the
-        // rows written and on into the writer's cache: copying one costs a retain and a release
-        // of each of its strings.
-        let refolding = ordered.filter(\.needsRefold)
-        let chunks = stride(from: 0, to: refolding.count, by: Self.refoldChunk).map {
-            refolding[$0..<min(refolding.count, $0 + Self.refoldChunk)]
-        }
-        func startRefold(_ chunk: Int) throws -> BackgroundRefold {
-            guard chunk < chunks.count else { return BackgroundRefold([]) }
-            return try BackgroundRefold(chunks[chunk].map { execution in
-                BackgroundRefold.Execution(key: execution.key, executionID: execution.executionID,
-                                           groups: try statements.events.groups(ofExecutionKey: execution.key))
-            })
-        }
-        // The refolding executions come up in `ordered` in the order of `refolding`, chunk by chunk.
-        var running = try startRefold(0)
-        var nextChunk = 0
-        var refolded: [ExecutionSnapshot] = []
-        var taken = 0
+        // (balance_nonroot, ~46,000 instructions each). Refolds come folded on another thread, in
+        // the same order (`RefoldsInKeyOrder`). The snapshots move out of the staged executions
+        // into the rows written and on into the writer's cache: copying one costs a retain and a
+        // release of each of its strings.
+        let events = statements.events
+        var refolds = try RefoldsInKeyOrder(
+            ordered.filter(\.needsRefold).map { RefoldsInKeyOrder.Refold(key: $0.key, executionID: $0.executionID) },
+            chunkSize: Self.refoldChunk, rows: { try events.groups(ofExecutionKey: $0) })
         for execution in ordered {
-            guard execution.needsRefold else {
-                try write(execution, execution.takeSnapshot())
-                continue
-            }
-            if taken == refolded.count {
-                let current = running
-                nextChunk += 1
-                running = try startRefold(nextChunk)
-                refolded = try current.wait()
-                taken = 0
-            }
-            var snapshot = ExecutionSnapshot(executionID: "")
-            swap(&snapshot, &refolded[taken])
-            taken += 1
-            try write(execution, snapshot)
+            try write(execution, execution.needsRefold ? refolds.next() : execution.takeSnapshot())
         }
         additions.executionHashes.sort()
         // Each row is a function of the executions table as now written, so the order of the
