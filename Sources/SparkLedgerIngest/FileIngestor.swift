@@ -174,6 +174,7 @@ public final class FileIngestor {
             var lastLine: Int64 = 0
             var ingestTime = configuration.clock()
             var tape: JSONTape?
+            let recent = RecentStrings()
             var event: ExecutionEvent?
 
             func flush(complete: Bool) -> Bool {
@@ -204,7 +205,7 @@ public final class FileIngestor {
                             let origin = InputOrigin.file(path: path, line: number)
                             // The tape's copy of the line is the raw bytes kept with the event.
                             // The event moves from the validator into its ValidatedInput, uncopied.
-                            if let rejection = validator.validate(bytes, ingestTime: ingestTime, tape: &tape, into: &event) {
+                            if let rejection = validator.validate(bytes, ingestTime: ingestTime, tape: &tape, recent: recent, into: &event) {
                                 items.append(.rejected(QuarantinedInput(rejection: rejection, origin: origin, raw: tape?.document ?? Array(bytes))))
                             } else {
                                 items.append(.event(ValidatedInput(event: event.take().unsafelyUnwrapped, origin: origin,

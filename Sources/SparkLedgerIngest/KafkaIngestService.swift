@@ -300,8 +300,10 @@ public final class KafkaIngestService: Service, Sendable {
             next[partition] = max(next[partition] ?? 0, run.next)
         }
         var tape: JSONTape?
+        // An execution's events and the common payloads recur within a batch: one copy of each.
+        let recent = RecentStrings()
         for record in records {
-            let decoded = configuration.decoder.decode(record, ingestTime: ingestTime, tape: &tape)
+            let decoded = configuration.decoder.decode(record, ingestTime: ingestTime, tape: &tape, recent: recent)
             items.append(decoded.item)
             if decoded.keyMismatch { keyMismatches += 1 }
             if let current = run, current.partition == record.partition, current.topic == record.topic {

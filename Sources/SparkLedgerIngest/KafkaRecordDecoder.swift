@@ -28,9 +28,11 @@ public struct KafkaRecordDecoder: Sendable {
         return decode(record, ingestTime: ingestTime, tape: &tape)
     }
 
-    /// - Parameter tape: the previous record's tape, whose node array a JSON record reuses
-    ///   (`EventValidator.validate(_:ingestTime:tape:)`).
-    public func decode(_ record: KafkaRecord, ingestTime: Int64, tape: inout JSONTape?) -> Decoded {
+    /// - Parameters:
+    ///   - tape: the previous record's tape, whose node array a JSON record reuses
+    ///     (`EventValidator.validate(_:ingestTime:tape:)`).
+    ///   - recent: strings earlier records of the caller's thread made, shared when they recur.
+    public func decode(_ record: KafkaRecord, ingestTime: Int64, tape: inout JSONTape?, recent: RecentStrings? = nil) -> Decoded {
         let origin = InputOrigin.kafka(topic: record.topic, partition: record.partition, offset: record.offset)
         let contentType = record.headerValue("content-type").flatMap { $0 }.flatMap(Self.mediaType) ?? Self.json
         func rejected(_ rejection: Rejection) -> Decoded {
@@ -44,7 +46,7 @@ public struct KafkaRecordDecoder: Sendable {
         let rejection: Rejection?
         switch contentType {
         case Self.json:
-            rejection = validator.validate(record.value, ingestTime: ingestTime, tape: &tape, into: &event)
+            rejection = validator.validate(record.value, ingestTime: ingestTime, tape: &tape, recent: recent, into: &event)
         case ProtobufEnvelope.contentType:
             switch validateProtobuf(record.value, ingestTime: ingestTime) {
             case .failure(let failure): rejection = failure

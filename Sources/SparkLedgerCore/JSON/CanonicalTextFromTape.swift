@@ -10,13 +10,14 @@
 extension JSONTape {
     /// The canonical JSON text of an `.object` or `.array` node: from its tokens when they allow
     /// (`rawCanonicalText`), else written from its value.
-    public func canonicalText(at node: Int) -> String {
-        rawCanonicalText(at: node) ?? JSONWriter.string(value(at: node))
+    /// `recent`, when given, hands out a text it holds instead of building it again.
+    public func canonicalText(at node: Int, recent: RecentStrings? = nil) -> String {
+        rawCanonicalText(at: node, recent: recent) ?? JSONWriter.string(value(at: node))
     }
 
     /// The canonical text of an `.object` or `.array` node read from the document's tokens, or nil
     /// when a token would be written differently (see above) or the tape has no document.
-    public func rawCanonicalText(at node: Int) -> String? {
+    public func rawCanonicalText(at node: Int, recent: RecentStrings? = nil) -> String? {
         let entry = nodes[node]
         guard entry.kind == .object || entry.kind == .array, entry.end > entry.start else { return nil }
         // Without whitespace the text is no longer than the document's.
@@ -25,6 +26,7 @@ extension JSONTape {
                 nodes.withUnsafeBufferPointer { nodes in
                     var emitter = CanonicalEmitter(bytes: bytes, documentCount: documentCount, nodes: nodes, output: output.baseAddress!)
                     guard emitter.emit(node) else { return nil }
+                    if let recent { return recent.string(output.baseAddress.unsafelyUnwrapped, count: emitter.written) }
                     return String(decoding: UnsafeBufferPointer(start: output.baseAddress, count: emitter.written), as: UTF8.self)
                 }
             }

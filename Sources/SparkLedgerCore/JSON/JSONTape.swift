@@ -116,15 +116,23 @@ public struct JSONTape: Sendable {
     /// (`KnownStrings`).
     public func string(at node: Int) -> String {
         let entry = nodes[node]
-        return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0) }
+        return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0, recent: nil) }
     }
 
-    private static func string(_ entry: Node, storage: UnsafeBufferPointer<UInt8>) -> String {
+    /// As above, a value that is not one of the contract's taken from `recent` when it holds it
+    /// (and kept there when not).
+    public func string(at node: Int, recent: RecentStrings?) -> String {
+        let entry = nodes[node]
+        return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0, recent: recent) }
+    }
+
+    private static func string(_ entry: Node, storage: UnsafeBufferPointer<UInt8>, recent: RecentStrings?) -> String {
         guard entry.end > entry.start else { return "" }
         let bytes = storage.baseAddress.unsafelyUnwrapped + Int(entry.start)
         let count = Int(entry.end - entry.start)
-        return KnownStrings.table.string(bytes, count: count)
-            ?? String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+        if let known = KnownStrings.table.string(bytes, count: count) { return known }
+        if let recent { return recent.string(bytes, count: count) }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     /// The value of an `.int` node.
@@ -247,7 +255,7 @@ public struct JSONTape: Sendable {
         case .true: return .bool(true)
         case .int: return .int(Int64(bitPattern: entry.bits))
         case .double: return .double(Double(bitPattern: entry.bits))
-        case .string: return .string(string(entry, storage: storage))
+        case .string: return .string(string(entry, storage: storage, recent: nil))
         case .array:
             var elements: [JSONValue] = []
             elements.reserveCapacity(Int(entry.bits))
@@ -262,7 +270,7 @@ public struct JSONTape: Sendable {
             members.reserveCapacity(Int(entry.bits))
             var key = node + 1
             for _ in 0..<Int(entry.bits) {
-                members.append(JSONObject.Member(string(nodes[key], storage: storage), value(at: key + 1, nodes: nodes, storage: storage)))
+                members.append(JSONObject.Member(string(nodes[key], storage: storage, recent: nil), value(at: key + 1, nodes: nodes, storage: storage)))
                 key = Int(nodes[key + 1].next)
             }
             return .object(JSONObject(members))

@@ -32,15 +32,17 @@ public struct EventValidator: Sendable {
     /// As above, the event written to `event` (left nil on a rejection) instead of returned in a
     /// `Result`: taking it out of a `Result` copied it, and so did building the `Result`, each
     /// copy a retain and a release of every string (~830 instructions an event).
+    /// `recent`, kept by the caller's thread from one envelope to the next, shares the
+    /// execution_id and the payload's canonical text with earlier events that had the same.
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?,
-                         into event: inout ExecutionEvent?) -> Rejection? {
+                         recent: RecentStrings? = nil, into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
             tape = nil
             return tooLarge(size: bytes.count)
         }
         // The one copy a tape of a buffer makes anyway, made here: the tape shares the array.
-        return validate(Array(bytes), ingestTime: ingestTime, tape: &tape, into: &event)
+        return validate(Array(bytes), ingestTime: ingestTime, tape: &tape, recent: recent, into: &event)
     }
 
     /// As above, the tape sharing `bytes` instead of copying them (a Kafka record's value).
@@ -49,7 +51,8 @@ public struct EventValidator: Sendable {
     }
 
     /// As above, the event written to `event` (left nil on a rejection).
-    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?, into event: inout ExecutionEvent?) -> Rejection? {
+    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?, recent: RecentStrings? = nil,
+                         into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
             tape = nil
@@ -62,7 +65,7 @@ public struct EventValidator: Sendable {
         } catch {
             return Self.malformed(error)
         }
-        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime, into: &event)
+        return validate(tape: tape.unsafelyUnwrapped, ingestTime: ingestTime, recent: recent, into: &event)
     }
 
     /// The `Result` of a validation that writes its event in place.
@@ -98,14 +101,14 @@ public struct EventValidator: Sendable {
 
     /// The checks after the JSON syntax, on the parsed document. The payload's canonical text is
     /// taken from its tokens when they allow (`JSONTape.rawCanonicalText`), else written from its value.
-    func validate(tape: JSONTape, ingestTime: Int64, into event: inout ExecutionEvent?) -> Rejection? {
+    func validate(tape: JSONTape, ingestTime: Int64, recent: RecentStrings? = nil, into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard tape.kind(at: JSONTape.root) == .object else {
             return Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)")
         }
         let fields: EnvelopeFields
         do {
-            fields = try EnvelopeFields(tape)
+            fields = try EnvelopeFields(tape, recent: recent)
         } catch {
             return Rejection(.invalidEnvelope, error.description)
         }
@@ -136,7 +139,7 @@ public struct EventValidator: Sendable {
         let validated = ExecutionEvent(
             eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
             source: fields.source, schemaVersion: fields.schemaVersion, payload: consume payload,
-            canonicalPayload: tape.canonicalText(at: fields.payload), canonicalExtensions: canonicalExtensions)
+            canonicalPayload: tape.canonicalText(at: fields.payload, recent: recent), canonicalExtensions: canonicalExtensions)
         event = consume validated
         return nil
     }
@@ -158,7 +161,8 @@ struct EnvelopeFields {
     /// The members the contract does not name, in document order.
     var extensions: [(key: Int, value: Int)]
 
-    init(_ tape: JSONTape) throws(FieldError) {
+    /// `recent` builds the execution_id (the event_id is unique: it would only take a slot).
+    init(_ tape: JSONTape, recent: RecentStrings? = nil) throws(FieldError) {
         // One pass over the members: the named ones to their slots, the rest kept as extensions.
         var eventIDSlot, executionIDSlot, typeSlot, timestampSlot, sourceSlot, versionSlot, payloadSlot: Int?
         var extensions: [(key: Int, value: Int)] = []
@@ -198,7 +202,8 @@ struct EnvelopeFields {
             throw wrong("event_id", "1–128 characters", eventIDValue)
         }
         guard let executionIDValue = present(executionIDSlot) else { throw missing("execution_id", "1–128 characters of [A-Za-z0-9._:-]") }
-        guard let executionID = string(executionIDValue), Contract.isValidExecutionID(executionID) else {
+        guard tape.kind(at: executionIDValue) == .string, case let executionID = tape.string(at: executionIDValue, recent: recent),
+              Contract.isValidExecutionID(executionID) else {
             throw wrong("execution_id", "1–128 characters of [A-Za-z0-9._:-]", executionIDValue)
         }
         guard let typeValue = present(typeSlot) else { throw missing("event_type", "a non-empty string") }
