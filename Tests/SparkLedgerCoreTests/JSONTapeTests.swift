@@ -116,5 +116,16 @@ import Testing
         #expect(!Contract.isValidExecutionID("a b"))
         #expect(Contract.isValidExecutionID(String(repeating: "x", count: 128)))
         #expect(!Contract.isValidExecutionID(String(repeating: "x", count: 129)))
+        // One byte outside the set anywhere, the last included, and bytes past ASCII.
+        let id = "09904e71-a3fb-4fea-8ff5-d779e8e36d33"
+        #expect(Contract.isValidExecutionID(id))
+        for index in [0, 17, id.utf8.count - 1] {
+            for bad: UInt8 in [UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "{"), 0x7F, 0xC3] {
+                var bytes = Array(id.utf8)
+                bytes[index] = bad
+                #expect(!bytes.withUnsafeBufferPointer(Contract.isValidExecutionID), "byte \(bad) at \(index)")
+            }
+        }
+        #expect(!Contract.isValidExecutionID("équipe-1"))
     }
 }
