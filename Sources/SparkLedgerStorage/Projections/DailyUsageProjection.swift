@@ -66,11 +66,12 @@ struct DailyUsageProjection {
     /// skips the upsert's insert attempt: ~9 % of its cost).
     func write(_ key: DailyUsageKey, members: UsageRowMembers, stored: Bool = false) throws {
         // The dictionary's positions are sorted and its members read where they are: copying
-        // them out retained six strings each.
-        let contributions = members.contributions
+        // them out retained their key's strings each. Read in place through `values`' `_modify`
+        // (its getter returns a copy); nothing is changed.
+        let positions = UTF8Order.sorted(members.contributions.indices, by: { members.contributions.keys[$0] })
         var row = DailyUsage(key: key)
-        for position in UTF8Order.sorted(contributions.indices, by: { contributions.keys[$0] }) {
-            row.add(contributions.values[position])
+        for position in positions {
+            Self.add(&members.contributions.values[position], to: &row)
         }
         if row.executions == 0 {
             deleteRow.bind(1, key.day.description)
@@ -84,6 +85,11 @@ struct DailyUsageProjection {
         } else {
             try upsert(row)
         }
+    }
+
+    /// `row.add(contribution)` with the contribution borrowed from where it is stored.
+    private static func add(_ contribution: inout UsageContribution, to row: inout DailyUsage) {
+        row.add(contribution)
     }
 
     /// Recomputes one (day, team) row of `daily_team_usage` from `daily_usage`.
