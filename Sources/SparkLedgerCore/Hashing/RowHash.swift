@@ -49,8 +49,14 @@ public enum RowHash {
         }
     }
 
-    /// The bytes from `offset` on (fewer than eight) as a little-endian word, zero-padded.
+    /// The bytes from `offset` on (fewer than eight) as a little-endian word, zero-padded. In a
+    /// buffer of eight bytes or more they are the top of its last eight, loaded at once and
+    /// shifted down (the byte loop cost ~40 instructions a tail; callgrind).
     @inline(__always) private static func tailWord(_ bytes: UnsafeRawBufferPointer, from offset: Int) -> UInt64 {
+        let remaining = bytes.count - offset
+        if bytes.count >= 8 {
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) &>> UInt64(8 * (8 - remaining))
+        }
         var tail: UInt64 = 0
         for (shift, byte) in bytes[offset...].enumerated() { tail |= UInt64(byte) &<< UInt64(8 * shift) }
         return tail

@@ -113,15 +113,9 @@ public struct JSONTape: Sendable {
     // MARK: scalars
 
     /// The value of a `.string` node; the contract's names and values are not built again
-    /// (`KnownStrings`).
-    public func string(at node: Int) -> String {
-        let entry = nodes[node]
-        return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0, recent: nil) }
-    }
-
-    /// As above, a value that is not one of the contract's taken from `recent` when it holds it
-    /// (and kept there when not).
-    public func string(at node: Int, recent: RecentStrings?) -> String {
+    /// (`KnownStrings`). Another value is taken from `recent`, when given, if it holds it (and
+    /// kept there when not).
+    public func string(at node: Int, recent: RecentStrings? = nil) -> String {
         let entry = nodes[node]
         return storage.withUnsafeBufferPointer { Self.string(entry, storage: $0, recent: recent) }
     }

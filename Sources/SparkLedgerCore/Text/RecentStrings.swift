@@ -6,8 +6,8 @@
 /// 300,000-line ingest); a hit here costs a hash, a comparison and a retain, and the events
 /// share one copy of the text in memory.
 ///
-/// A table of `slotCount` slots, each holding the last string whose bytes hashed to it; a string
-/// that misses replaces it. Strings of at most 15 bytes are not kept: Swift stores them inline,
+/// A table of `slotCount` slots, each holding the last string whose bytes hashed to it
+/// (`RowHash`); a string that misses replaces it. Strings of at most 15 bytes are not kept: Swift stores them inline,
 /// without an allocation. Not `Sendable`: one per thread, like the tape it is used with.
 public final class RecentStrings {
     /// Longer byte sequences are built every time: long texts rarely repeat.
@@ -37,7 +37,7 @@ public final class RecentStrings {
         guard count > 15, count <= Self.maximumLength else {
             return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
-        let slot = slots + (Int(truncatingIfNeeded: Self.hash(bytes, count: count)) & mask)
+        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(start: bytes, count: count))) & mask)
         let kept = slot.pointee.withBorrowedUTF8 { kept in
             kept.count == count && memoryEqual(kept.baseAddress.unsafelyUnwrapped, bytes, count)
         }
@@ -46,22 +46,5 @@ public final class RecentStrings {
         // Repaired bytes would never match again; such a string is not kept.
         if made.utf8.count == count { slot.pointee = made }
         return made
-    }
-
-    /// A hash of the bytes, eight at a time (the strings here are 16 to 128 bytes long).
-    @inline(__always)
-    private static func hash(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
-        let raw = UnsafeRawPointer(bytes)
-        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
-        var offset = 0
-        while count - offset >= 8 {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            offset += 8
-        }
-        if offset < count {
-            // The last eight bytes (counted again in part): count > 15, so they are in range.
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
-        }
-        return hash ^ (hash >> 29)
     }
 }
