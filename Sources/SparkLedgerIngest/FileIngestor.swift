@@ -174,7 +174,7 @@ public final class FileIngestor {
             var lastLine: Int64 = 0
             var ingestTime = configuration.clock()
             var tape: JSONTape?
-            let recent = RecentStrings()
+            let recent = RecentValues()
             var event: ExecutionEvent?
 
             func flush(complete: Bool) -> Bool {

@@ -301,7 +301,7 @@ public final class KafkaIngestService: Service, Sendable {
         }
         var tape: JSONTape?
         // An execution's events and the common payloads recur within a batch: one copy of each.
-        let recent = RecentStrings()
+        let recent = RecentValues()
         for record in records {
             let decoded = configuration.decoder.decode(record, ingestTime: ingestTime, tape: &tape, recent: recent)
             items.append(decoded.item)

@@ -31,8 +31,8 @@ public struct KafkaRecordDecoder: Sendable {
     /// - Parameters:
     ///   - tape: the previous record's tape, whose node array a JSON record reuses
     ///     (`EventValidator.validate(_:ingestTime:tape:)`).
-    ///   - recent: strings earlier records of the caller's thread made, shared when they recur.
-    public func decode(_ record: KafkaRecord, ingestTime: Int64, tape: inout JSONTape?, recent: RecentStrings? = nil) -> Decoded {
+    ///   - recent: strings and payloads earlier records of the caller's thread made, shared when they recur.
+    public func decode(_ record: KafkaRecord, ingestTime: Int64, tape: inout JSONTape?, recent: RecentValues? = nil) -> Decoded {
         let origin = InputOrigin.kafka(topic: record.topic, partition: record.partition, offset: record.offset)
         let contentType = record.headerValue("content-type").flatMap { $0 }.flatMap(Self.mediaType) ?? Self.json
         func rejected(_ rejection: Rejection) -> Decoded {

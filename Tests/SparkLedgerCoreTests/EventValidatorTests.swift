@@ -143,6 +143,36 @@ import Testing
         #expect(EventType(rawValue: "") == nil && EventSource(rawValue: "") == nil)
     }
 
+    /// The validator reads the type and the source from the line's bytes (`CaseNames`): each
+    /// name, spelt plainly or with an escape, is its case; near misses are rejected with the
+    /// reason of their step and the name as it came.
+    @Test func typeAndSourceNamesInALineAreExactlyTheContracts() throws {
+        for type in EventType.allCases {
+            for spelling in ["\"\(type.rawValue)\"", "\"\\u00\(String(type.rawValue.utf8.first!, radix: 16))\(type.rawValue.dropFirst())\""] {
+                let result = validator.validate(envelope(["event_type": spelling, "payload": "{}"]), ingestTime: now)
+                switch type {
+                case .running, .metricsSummary, .cancel:  // `{}` is a whole payload of these
+                    #expect(try result.get().type == type, "\(spelling)")
+                case .submit, .state, .terminal:  // and not of these: the payload step names the type it read
+                    #expect(detail(envelope(["event_type": spelling, "payload": "{}"])).hasPrefix(type.rawValue + " payload."), "\(spelling)")
+                }
+            }
+            for miss in [type.rawValue.lowercased(), type.rawValue + " ", String(type.rawValue.dropLast()), type.rawValue + "S"] {
+                let line = envelope(["event_type": "\"\(miss)\""])
+                #expect(reason(line) == .unknownEventType && detail(line).hasPrefix("event_type \"\(miss)\" is not one of"), "\(miss)")
+            }
+        }
+        for source in EventSource.allCases {
+            #expect(try validator.validate(envelope(["source": "\"\(source.rawValue)\""]), ingestTime: now).get().source == source)
+            for miss in [source.rawValue.uppercased(), source.rawValue + " ", String(source.rawValue.dropLast()), ""] {
+                let line = envelope(["source": "\"\(miss)\""])
+                #expect(reason(line) == .invalidEnvelope && detail(line).hasPrefix("source must be one of"), "\(miss)")
+            }
+        }
+        #expect(reason(envelope(["event_type": "\"\""])) == .invalidEnvelope)
+        #expect(reason(envelope(["source": "7"])) == .invalidEnvelope)
+    }
+
     /// A summary's fields are found whatever order they come in (the reader tries the field after
     /// the last one first): the contract's order, reversed, shuffled with unknown members and
     /// nulls between them, all give the same summary.

@@ -57,7 +57,7 @@ import Testing
             #"{"event_id":"e-2","execution_id":"2b72151f-390c-46ca-ad41-b33d1983f88e","event_type":"STATE","timestamp":1793052379000,"source":"operator","schema_version":1,"payload":{"operator_state":"Submitted","attempt":0}}"#,
             #"{"event_id":"e-3","execution_id":"09904e71-a3fb-4fea-8ff5-d779e8e36d33","event_type":"STATE","timestamp":1793052379727,"source":"operator","schema_version":1,"payload":{"attempt":0,"operator_state":"Submitted"}}"#,
         ]
-        let recent = RecentStrings()
+        let recent = RecentValues()
         var tape: JSONTape?
         var shared: [ExecutionEvent] = []
         for line in lines {

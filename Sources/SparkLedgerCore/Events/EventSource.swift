@@ -12,4 +12,7 @@ public enum EventSource: String, CaseIterable, Sendable {
 
     /// `allCases` made once (the synthesised property builds its array at every call).
     private static let all = allCases
+
+    /// The cases by their names' bytes, for the validator.
+    static let names = CaseNames<EventSource>()
 }

@@ -32,4 +32,7 @@ public enum EventType: String, CaseIterable, Sendable, Comparable {
 
     /// `allCases` made once (the synthesised property builds its array at every call).
     private static let all = allCases
+
+    /// The cases by their names' bytes, for the validator.
+    static let names = CaseNames<EventType>()
 }

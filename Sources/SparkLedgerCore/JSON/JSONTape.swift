@@ -103,6 +103,16 @@ public struct JSONTape: Sendable {
         storage.count == documentCount ? storage : Array(storage[..<documentCount])
     }
 
+    /// Calls `body` with the bytes an `.object` or `.array` node spans in the document, as they
+    /// came; with nil when the tape has no document (a tape of a tree) or the node is another kind.
+    func withDocumentBytes<Result>(of node: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        let entry = nodes[node]
+        guard entry.kind == .object || entry.kind == .array, entry.end > entry.start, Int(entry.end) <= documentCount else {
+            return body(nil)
+        }
+        return storage.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(entry.start)..<Int(entry.end)])) }
+    }
+
     /// The document's top-level value.
     public static let root = 0
 
@@ -127,6 +137,12 @@ public struct JSONTape: Sendable {
         if let known = KnownStrings.table.string(bytes, count: count) { return known }
         if let recent { return recent.string(bytes, count: count) }
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of a non-empty `.string` node's value and their count.
+    func withStringBytes<Result>(at node: Int, _ body: (UnsafePointer<UInt8>, Int) -> Result) -> Result {
+        let entry = nodes[node]
+        return storage.withUnsafeBufferPointer { body($0.baseAddress.unsafelyUnwrapped + Int(entry.start), Int(entry.end - entry.start)) }
     }
 
     /// The value of an `.int` node.

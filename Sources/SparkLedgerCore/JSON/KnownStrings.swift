@@ -75,18 +75,47 @@ final class KnownStringTable: @unchecked Sendable {
         return Int(truncatingIfNeeded: hash ^ (hash >> 15))
     }
 
+    /// How many strings the table holds (its candidates without repeats and empty strings).
+    var count: Int { strings.count }
+
     /// The known string whose UTF-8 is these bytes, or nil.
     @inline(__always)
     func string(_ bytes: UnsafePointer<UInt8>, count: Int) -> String? {
+        index(bytes, count: count).map { strings[$0] }
+    }
+
+    /// The position among the table's strings of the one whose UTF-8 is these bytes, or nil.
+    @inline(__always)
+    func index(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int? {
         guard count > 0, count <= maximumLength else { return nil }
         var slot = Self.hash(bytes, count) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
             if Int(truncatingIfNeeded: (entry >> 16) & 0xFFFF) == count, memoryEqual(utf8 + Int(truncatingIfNeeded: entry >> 32), bytes, count) {
-                return strings[Int(truncatingIfNeeded: entry & 0xFFFF) - 1]
+                return Int(truncatingIfNeeded: entry & 0xFFFF) - 1
             }
             slot = (slot + 1) & mask
         }
+    }
+}
+
+/// The cases of an enumeration of names, found by a name's UTF-8 bytes on a tape without building
+/// a String: the validator's event_type and source (building the name and then comparing it
+/// with each case's cost ~250 instructions an event; this is a hash and one comparison).
+struct CaseNames<Case: CaseIterable & RawRepresentable & Sendable>: Sendable where Case.RawValue == String {
+    private let cases: [Case]
+    private let table: KnownStringTable
+
+    init() {
+        cases = Array(Case.allCases)
+        table = KnownStringTable(cases.map(\.rawValue))
+        precondition(table.count == cases.count, "\(Case.self)'s names must be distinct and non-empty")
+    }
+
+    /// The case named exactly by the `.string` node's value, or nil.
+    func value(at node: Int, of tape: JSONTape) -> Case? {
+        guard tape.stringCount(at: node) > 0 else { return nil }
+        return tape.withStringBytes(at: node) { bytes, count in table.index(bytes, count: count) }.map { cases[$0] }
     }
 }

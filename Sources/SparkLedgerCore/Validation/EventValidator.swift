@@ -33,9 +33,9 @@ public struct EventValidator: Sendable {
     /// `Result`: taking it out of a `Result` copied it, and so did building the `Result`, each
     /// copy a retain and a release of every string (~830 instructions an event).
     /// `recent`, kept by the caller's thread from one envelope to the next, shares the
-    /// execution_id and the payload's canonical text with earlier events that had the same.
+    /// execution_id, the decoded payload and its canonical text with earlier events that had the same.
     public func validate(_ bytes: UnsafeBufferPointer<UInt8>, ingestTime: Int64, tape: inout JSONTape?,
-                         recent: RecentStrings? = nil, into event: inout ExecutionEvent?) -> Rejection? {
+                         recent: RecentValues? = nil, into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
             tape = nil
@@ -51,7 +51,7 @@ public struct EventValidator: Sendable {
     }
 
     /// As above, the event written to `event` (left nil on a rejection).
-    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?, recent: RecentStrings? = nil,
+    public func validate(_ bytes: [UInt8], ingestTime: Int64, tape: inout JSONTape?, recent: RecentValues? = nil,
                          into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard bytes.count <= maximumEnvelopeBytes else {
@@ -101,14 +101,14 @@ public struct EventValidator: Sendable {
 
     /// The checks after the JSON syntax, on the parsed document. The payload's canonical text is
     /// taken from its tokens when they allow (`JSONTape.rawCanonicalText`), else written from its value.
-    func validate(tape: JSONTape, ingestTime: Int64, recent: RecentStrings? = nil, into event: inout ExecutionEvent?) -> Rejection? {
+    func validate(tape: JSONTape, ingestTime: Int64, recent: RecentValues? = nil, into event: inout ExecutionEvent?) -> Rejection? {
         event = nil
         guard tape.kind(at: JSONTape.root) == .object else {
             return Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)")
         }
         let fields: EnvelopeFields
         do {
-            fields = try EnvelopeFields(tape, recent: recent)
+            fields = try EnvelopeFields(tape, recent: recent?.strings)
         } catch {
             return Rejection(.invalidEnvelope, error.description)
         }
@@ -117,8 +117,8 @@ public struct EventValidator: Sendable {
                 .unsupportedSchemaVersion,
                 "schema_version \(fields.schemaVersion) is newer than the supported version \(Contract.supportedSchemaVersion)")
         }
-        guard let type = EventType(rawValue: fields.eventType) else {
-            return Rejection(.unknownEventType, "event_type \(FieldError.render(.string(fields.eventType))) is not one of "
+        guard let type = fields.eventType else {
+            return Rejection(.unknownEventType, "event_type \(FieldError.render(.string(tape.string(at: fields.eventTypeNode)))) is not one of "
                 + EventType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         guard fields.timestamp >= Contract.earliestTimestamp else {
@@ -128,10 +128,18 @@ public struct EventValidator: Sendable {
             return Rejection(.invalidTimestamp, "timestamp \(fields.timestamp) is more than 24 h after ingest time \(ingestTime)")
         }
         let payload: EventPayload
-        do {
-            payload = try EventPayload(type: type, reader: PayloadReader(tape, object: fields.payload, path: "payload"))
-        } catch {
-            return Rejection(.invalidPayload, "\(type.rawValue) \(error.description)")
+        let canonicalPayload: String
+        if let kept = recent?.payloads.kept(type, in: tape, at: fields.payload) {
+            payload = kept.payload
+            canonicalPayload = kept.canonicalText
+        } else {
+            do {
+                payload = try EventPayload(type: type, reader: PayloadReader(tape, object: fields.payload, path: "payload"))
+            } catch {
+                return Rejection(.invalidPayload, "\(type.rawValue) \(error.description)")
+            }
+            canonicalPayload = tape.canonicalText(at: fields.payload, recent: recent?.strings)
+            recent?.payloads.keep(type, in: tape, at: fields.payload, payload: payload, canonicalText: canonicalPayload)
         }
         let canonicalExtensions = fields.extensions.isEmpty ? nil : JSONWriter.string(.object(JSONObject(fields.extensions.map { member in
             JSONObject.Member(tape.string(at: member.key), tape.value(at: member.value))
@@ -139,7 +147,7 @@ public struct EventValidator: Sendable {
         let validated = ExecutionEvent(
             eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
             source: fields.source, schemaVersion: fields.schemaVersion, payload: consume payload,
-            canonicalPayload: tape.canonicalText(at: fields.payload, recent: recent), canonicalExtensions: canonicalExtensions)
+            canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
         event = consume validated
         return nil
     }
@@ -151,8 +159,10 @@ struct EnvelopeFields {
 
     var eventID: String
     var executionID: String
-    /// Checked against the known types in a later step (`unknown_event_type`).
-    var eventType: String
+    /// Nil when the name is not a known type, which a later step rejects (`unknown_event_type`).
+    var eventType: EventType?
+    /// The event_type's node, for that step's message.
+    var eventTypeNode: Int
     var timestamp: Int64
     var source: EventSource
     var schemaVersion: Int
@@ -169,14 +179,16 @@ struct EnvelopeFields {
         for member in tape.members(of: JSONTape.root) {
             // The seven names have seven lengths: one comparison of bytes a member.
             let key = member.key
+            // `StaticString`s: a literal alone chose the `String` overload (~75 instructions a
+            // comparison, where bytes against bytes take ~35).
             switch tape.stringCount(at: key) {
-            case 8 where tape.string(at: key, equals: "event_id"): eventIDSlot = member.value
-            case 12 where tape.string(at: key, equals: "execution_id"): executionIDSlot = member.value
-            case 10 where tape.string(at: key, equals: "event_type"): typeSlot = member.value
-            case 9 where tape.string(at: key, equals: "timestamp"): timestampSlot = member.value
-            case 6 where tape.string(at: key, equals: "source"): sourceSlot = member.value
-            case 14 where tape.string(at: key, equals: "schema_version"): versionSlot = member.value
-            case 7 where tape.string(at: key, equals: "payload"): payloadSlot = member.value
+            case 8 where tape.string(at: key, equals: "event_id" as StaticString): eventIDSlot = member.value
+            case 12 where tape.string(at: key, equals: "execution_id" as StaticString): executionIDSlot = member.value
+            case 10 where tape.string(at: key, equals: "event_type" as StaticString): typeSlot = member.value
+            case 9 where tape.string(at: key, equals: "timestamp" as StaticString): timestampSlot = member.value
+            case 6 where tape.string(at: key, equals: "source" as StaticString): sourceSlot = member.value
+            case 14 where tape.string(at: key, equals: "schema_version" as StaticString): versionSlot = member.value
+            case 7 where tape.string(at: key, equals: "payload" as StaticString): payloadSlot = member.value
             default: extensions.append(member)
             }
         }
@@ -207,11 +219,13 @@ struct EnvelopeFields {
             throw wrong("execution_id", "1–128 characters of [A-Za-z0-9._:-]", executionIDValue)
         }
         guard let typeValue = present(typeSlot) else { throw missing("event_type", "a non-empty string") }
-        guard let eventType = string(typeValue), !eventType.isEmpty else { throw wrong("event_type", "a non-empty string", typeValue) }
+        guard tape.kind(at: typeValue) == .string, tape.stringCount(at: typeValue) > 0 else {
+            throw wrong("event_type", "a non-empty string", typeValue)
+        }
         guard let timestampValue = present(timestampSlot) else { throw missing("timestamp", "an integer (epoch milliseconds)") }
         guard let timestamp = integer(timestampValue) else { throw wrong("timestamp", "an integer", timestampValue) }
         guard let sourceValue = present(sourceSlot) else { throw missing("source", Self.sourceChoices) }
-        guard let sourceName = string(sourceValue), let source = EventSource(rawValue: sourceName) else {
+        guard tape.kind(at: sourceValue) == .string, let source = EventSource.names.value(at: sourceValue, of: tape) else {
             throw wrong("source", Self.sourceChoices, sourceValue)
         }
         guard let versionValue = present(versionSlot) else { throw missing("schema_version", "an integer ≥ 1") }
@@ -220,7 +234,8 @@ struct EnvelopeFields {
         guard tape.kind(at: payloadValue) == .object else { throw wrong("payload", "an object", payloadValue) }
         self.eventID = eventID
         self.executionID = executionID
-        self.eventType = eventType
+        self.eventType = EventType.names.value(at: typeValue, of: tape)
+        self.eventTypeNode = typeValue
         self.timestamp = timestamp
         self.source = source
         self.schemaVersion = Int(version)
