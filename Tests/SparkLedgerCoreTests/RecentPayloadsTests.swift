@@ -86,4 +86,34 @@ import Testing
         #expect(events[2...].allSatisfy { $0.canonicalPayload == #"{"operator_state":"Running"}"# && $0.payload == .state(StatePayload(operatorState: "Running")) })
         #expect(storage(of: events[2].canonicalPayload) == storage(of: events[3].canonicalPayload))
     }
+    /// The log's readers key the table by the stored canonical text.
+    @Test func storedTextsDecodedWithTheTableEqualTheirDecodingAndShareIt() throws {
+        func stored(_ id: String, _ type: EventType, _ text: String, recent: RecentPayloads?) throws -> ExecutionEvent {
+            try ExecutionEvent(eventID: id, executionID: "exec-1", type: type, timestamp: 1_793_052_377_813, source: .operator,
+                               schemaVersion: 1, canonicalPayload: text, canonicalExtensions: nil, recent: recent)
+        }
+        let evicted = #"{"message":"driver pod evicted by the node's kubelet","operator_state":"Failed"}"#
+        let inputs: [(EventType, String)] = [(.state, evicted), (.state, evicted), (.cancel, "{}"), (.running, "{}"), (.cancel, "{}"),
+                                             (.terminal, #"{"final_state":"SUCCEEDED"}"#)]
+        let recent = RecentPayloads()
+        let shared = try inputs.enumerated().map { try stored("e-\($0.offset)", $0.element.0, $0.element.1, recent: recent) }
+        let alone = try inputs.enumerated().map { try stored("e-\($0.offset)", $0.element.0, $0.element.1, recent: nil) }
+        #expect(shared == alone)
+        guard case .state(let first) = shared[0].payload, case .state(let second) = shared[1].payload,
+              let firstMessage = first.message, let secondMessage = second.message,
+              case .state(let other) = alone[1].payload, let otherMessage = other.message else {
+            Issue.record("payloads decoded as \(shared.map(\.payload))")
+            return
+        }
+        #expect(storage(of: firstMessage) == storage(of: secondMessage))  // decoded once
+        #expect(storage(of: firstMessage) != storage(of: otherMessage))
+        guard case .running = shared[3].payload, case .cancel = shared[4].payload else {
+            Issue.record("payloads decoded as \(shared.map(\.payload))")
+            return
+        }
+        // A stored text that does not decode fails as without the table, every time.
+        for _ in 0..<2 {
+            #expect(throws: FieldError.self) { try stored("e-9", .state, #"{"attempt":0}"#, recent: recent) }
+        }
+    }
 }

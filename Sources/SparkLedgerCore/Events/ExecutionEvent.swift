@@ -32,18 +32,28 @@ public struct ExecutionEvent: Sendable, Equatable {
 
     /// Rebuilds an event from what the store keeps. Fails only if the stored payload no longer
     /// decodes, which would mean the store was edited behind the pipeline's back.
+    /// `recent`, kept by the caller's thread, hands out the payload an earlier event of the same
+    /// type and the same stored text decoded to, instead of parsing and decoding the text again.
     public init(
         eventID: String, executionID: String, type: EventType, timestamp: Int64, source: EventSource,
-        schemaVersion: Int, canonicalPayload: String, canonicalExtensions: String?
+        schemaVersion: Int, canonicalPayload: String, canonicalExtensions: String?, recent: RecentPayloads? = nil
     ) throws {
-        let tape = try JSONParser.tape(canonicalPayload)
-        guard tape.kind(at: JSONTape.root) == .object else {
-            throw FieldError(field: "payload", expected: "an object", found: String(canonicalPayload.prefix(80)))
+        let payload: EventPayload
+        if let recent, let kept = canonicalPayload.withBorrowedUTF8({ recent.kept(type, bytes: $0) }) {
+            payload = kept.payload
+        } else {
+            let tape = try JSONParser.tape(canonicalPayload)
+            guard tape.kind(at: JSONTape.root) == .object else {
+                throw FieldError(field: "payload", expected: "an object", found: String(canonicalPayload.prefix(80)))
+            }
+            payload = try EventPayload(type: type, reader: PayloadReader(tape, object: JSONTape.root, path: "payload"))
+            if let recent {
+                canonicalPayload.withBorrowedUTF8 { recent.keep(type, bytes: $0, payload: payload, canonicalText: canonicalPayload) }
+            }
         }
         self.init(
             eventID: eventID, executionID: executionID, type: type, timestamp: timestamp, source: source,
-            schemaVersion: schemaVersion, payload: try EventPayload(type: type, reader: PayloadReader(tape, object: JSONTape.root, path: "payload")),
-            canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
+            schemaVersion: schemaVersion, payload: payload, canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
     }
 
     /// The position of this event in its execution's fold.

@@ -11,6 +11,8 @@
 /// A table of `slotCount` slots, each holding the last payload whose bytes hashed to it
 /// (`RowHash`); a payload that misses replaces it. Payloads over `maximumLength` bytes are not
 /// kept: long payloads (`SUBMIT`, `METRICS_SUMMARY`) carry ids and measurements and never repeat.
+/// The log's readers (refolds, replay) use one too, keyed by the stored canonical text: the same
+/// text in the same event type decodes to the same payload.
 /// Not `Sendable`: one per thread, like the tape it is used with.
 public final class RecentPayloads {
     public static let maximumLength = 128
@@ -43,23 +45,31 @@ public final class RecentPayloads {
     /// The payload and canonical text kept for the bytes of the tape's container `node` in an
     /// event of `type`, or nil when none is (or the tape has no document to compare).
     func kept(_ type: EventType, in tape: JSONTape, at node: Int) -> (payload: EventPayload, canonicalText: String)? {
-        tape.withDocumentBytes(of: node) { bytes -> (payload: EventPayload, canonicalText: String)? in
-            guard let bytes, bytes.count <= Self.maximumLength else { return nil }
-            let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
-            // Read in place: a copy of the entry retained and released its bytes, payload and text.
-            guard slot.pointee.type == type, slot.pointee.bytes.count == bytes.count,
-                  slot.pointee.bytes.withUnsafeBufferPointer({ memoryEqual($0.baseAddress.unsafelyUnwrapped, bytes.baseAddress.unsafelyUnwrapped, bytes.count) })
-            else { return nil }
-            return (slot.pointee.payload, slot.pointee.canonicalText)
-        }
+        tape.withDocumentBytes(of: node) { bytes in bytes.flatMap { kept(type, bytes: $0) } }
     }
 
     /// Keeps what the bytes of the tape's container `node` decoded to in an event of `type`.
     func keep(_ type: EventType, in tape: JSONTape, at node: Int, payload: EventPayload, canonicalText: String) {
         tape.withDocumentBytes(of: node) { bytes in
-            guard let bytes, bytes.count <= Self.maximumLength else { return }
-            let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
-            slot.pointee = Entry(type: type, bytes: Array(bytes), payload: payload, canonicalText: canonicalText)
+            if let bytes { keep(type, bytes: bytes, payload: payload, canonicalText: canonicalText) }
         }
+    }
+
+    /// The payload and canonical text kept for a payload of these bytes in an event of `type`, or nil.
+    public func kept(_ type: EventType, bytes: UnsafeBufferPointer<UInt8>) -> (payload: EventPayload, canonicalText: String)? {
+        guard bytes.count <= Self.maximumLength, bytes.count > 0 else { return nil }
+        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
+        // Read in place: a copy of the entry retained and released its bytes, payload and text.
+        guard slot.pointee.type == type, slot.pointee.bytes.count == bytes.count,
+              slot.pointee.bytes.withUnsafeBufferPointer({ memoryEqual($0.baseAddress.unsafelyUnwrapped, bytes.baseAddress.unsafelyUnwrapped, bytes.count) })
+        else { return nil }
+        return (slot.pointee.payload, slot.pointee.canonicalText)
+    }
+
+    /// Keeps what a payload of these bytes decoded to in an event of `type`.
+    public func keep(_ type: EventType, bytes: UnsafeBufferPointer<UInt8>, payload: EventPayload, canonicalText: String) {
+        guard bytes.count <= Self.maximumLength, bytes.count > 0 else { return }
+        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
+        slot.pointee = Entry(type: type, bytes: Array(bytes), payload: payload, canonicalText: canonicalText)
     }
 }

@@ -32,7 +32,9 @@ final class BackgroundRefold: @unchecked Sendable {
             return
         }
         Self.queue.async { [self] in
-            outcome = Result { try self.executions.map(Self.refold) }
+            // The job's own: most refolded events' payloads are a few dozen texts.
+            let recent = RecentPayloads()
+            outcome = Result { try self.executions.map { try Self.refold($0, recent: recent) } }
             self.executions = []
             done.signal()
         }
@@ -48,8 +50,9 @@ final class BackgroundRefold: @unchecked Sendable {
         return try outcome.get()
     }
 
-    private static func refold(_ execution: Execution) throws -> ExecutionSnapshot {
+    private static func refold(_ execution: Execution, recent: RecentPayloads) throws -> ExecutionSnapshot {
         ExecutionFold.fold(executionID: execution.executionID,
-                           events: try StoredEventReader.events(of: execution.groups, key: execution.key, executionID: execution.executionID))
+                           events: try StoredEventReader.events(of: execution.groups, key: execution.key, executionID: execution.executionID,
+                                                                recent: recent))
     }
 }

@@ -107,11 +107,13 @@ enum EventGroup {
         var canonicalPayload: String
         var canonicalExtensions: String?
 
-        /// The event, its payload parsed. Fails only if the log was edited behind the pipeline's back.
-        func event(executionID: String) throws -> ExecutionEvent {
+        /// The event, its payload parsed (or taken from `recent`). Fails only if the log was
+        /// edited behind the pipeline's back.
+        func event(executionID: String, recent: RecentPayloads? = nil) throws -> ExecutionEvent {
             try ExecutionEvent(
                 eventID: eventID, executionID: executionID, type: type, timestamp: timestamp, source: source,
-                schemaVersion: schemaVersion, canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
+                schemaVersion: schemaVersion, canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions,
+                recent: recent)
         }
     }
 

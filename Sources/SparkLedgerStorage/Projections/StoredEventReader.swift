@@ -54,23 +54,25 @@ struct StoredEventReader {
         return groups
     }
 
-    /// The events of an execution's rows, in fold order.
-    static func events(of groups: [StoredGroup], key: Int64, executionID: String) throws -> [ExecutionEvent] {
-        var events = try eventsInLogOrder(of: groups, key: key, executionID: executionID)
+    /// The events of an execution's rows, in fold order. `recent` (the caller thread's) hands
+    /// out payloads that earlier events with the same stored text decoded to.
+    static func events(of groups: [StoredGroup], key: Int64, executionID: String, recent: RecentPayloads? = nil) throws -> [ExecutionEvent] {
+        var events = try eventsInLogOrder(of: groups, key: key, executionID: executionID, recent: recent)
         events.sort(by: ExecutionEvent.foldOrder)
         return events
     }
 
     /// The events of an execution's rows in the order the log holds them: usually fold order
     /// (events arrive in it), which `ExecutionFold.fold` checks before it sorts.
-    static func eventsInLogOrder(of groups: [StoredGroup], key: Int64, executionID: String) throws -> [ExecutionEvent] {
+    static func eventsInLogOrder(of groups: [StoredGroup], key: Int64, executionID: String,
+                                 recent: RecentPayloads? = nil) throws -> [ExecutionEvent] {
         var events: [ExecutionEvent] = []
         for group in groups {
             let logged = try damage(key: key, firstSeq: group.firstSeq) { () throws(EventGroup.FormatError) in
                 try group.events.withUnsafeBufferPointer { bytes throws(EventGroup.FormatError) in try EventGroup.decode(bytes) }
             }
             for event in logged {
-                events.append(try event.event(executionID: executionID))
+                events.append(try event.event(executionID: executionID, recent: recent))
             }
         }
         return events

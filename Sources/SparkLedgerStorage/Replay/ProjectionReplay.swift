@@ -112,8 +112,9 @@ extension SQLiteEventStore {
 
         /// Decodes the events (parsing each payload) and folds them: pure work, done off the
         /// writer's thread.
-        init(_ logged: LoggedExecution) throws {
-            let events = try StoredEventReader.eventsInLogOrder(of: logged.groups, key: logged.key, executionID: logged.executionID)
+        init(_ logged: LoggedExecution, recent: RecentPayloads) throws {
+            let events = try StoredEventReader.eventsInLogOrder(of: logged.groups, key: logged.key, executionID: logged.executionID,
+                                                                recent: recent)
             key = logged.key
             snapshot = ExecutionFold.fold(executionID: logged.executionID, events: events)
             eventCount = logged.eventCount
@@ -140,7 +141,11 @@ extension SQLiteEventStore {
         contributions?.reserveCapacity(stored)
         let folded = OrderedParallelMap<[LoggedExecution], [ReplayedExecution]>(
             threads: Self.foldingThreads, capacity: 8, name: "sparkledger-replay-fold"
-        ) { chunk in try chunk.map(ReplayedExecution.init) }
+        ) { chunk in
+            // A chunk's own (a chunk is one thread's at a time): most payloads are a few dozen texts.
+            let recent = RecentPayloads(slotCount: 256)
+            return try chunk.map { try ReplayedExecution($0, recent: recent) }
+        }
         let pool = self.pool
         let reader = Self.inBackground(named: "sparkledger-replay-reader") {
             defer { folded.finish() }
