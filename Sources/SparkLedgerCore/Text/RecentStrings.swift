@@ -6,28 +6,20 @@
 /// 300,000-line ingest); a hit here costs a hash, a comparison and a retain, and the events
 /// share one copy of the text in memory.
 ///
-/// A table of `slotCount` slots, each holding the last string whose bytes hashed to it
-/// (`RowHash`); a string that misses replaces it. Strings of at most 15 bytes are not kept: Swift stores them inline,
-/// without an allocation. Not `Sendable`: one per thread, like the tape it is used with.
+/// A table of `slotCount` slots (`SlotsByBytes`), each holding the last string whose bytes hashed
+/// to it; a string that misses replaces it. Strings of at most 15 bytes are not kept: Swift
+/// stores them inline, without an allocation. Not `Sendable`: one per thread, like the tape it is
+/// used with.
 public final class RecentStrings {
     /// Longer byte sequences are built every time: long texts rarely repeat.
     public static let maximumLength = 128
 
-    private let slots: UnsafeMutablePointer<String>
-    private let mask: Int
+    private let slots: SlotsByBytes<String>
 
     /// - Parameter slotCount: a power of two. 4,096 slots kept 93 % of the execution ids and
     ///   payload texts of a generated history (simulated over its first 300,000 lines).
     public init(slotCount: Int = 4096) {
-        precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0, "slotCount must be a power of two, got \(slotCount)")
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: "", count: slotCount)
-        mask = slotCount - 1
-    }
-
-    deinit {
-        slots.deinitialize(count: mask + 1)
-        slots.deallocate()
+        slots = SlotsByBytes(count: slotCount, empty: "")
     }
 
     /// The string of `count` UTF-8 bytes at `bytes` (ill-formed sequences repaired, as
@@ -37,7 +29,7 @@ public final class RecentStrings {
         guard count > 15, count <= Self.maximumLength else {
             return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
-        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(start: bytes, count: count))) & mask)
+        let slot = slots.slot(for: UnsafeRawBufferPointer(start: bytes, count: count))
         let kept = slot.pointee.withBorrowedUTF8 { kept in
             kept.count == count && memoryEqual(kept.baseAddress.unsafelyUnwrapped, bytes, count)
         }

@@ -8,8 +8,8 @@
 /// its bytes, a comparison and two retains. The same bytes in the same event type always decode
 /// to the same payload and canonical text, so a hit is exactly what decoding would give.
 ///
-/// A table of `slotCount` slots, each holding the last payload whose bytes hashed to it
-/// (`RowHash`); a payload that misses replaces it. Payloads over `maximumLength` bytes are not
+/// A table of `slotCount` slots (`SlotsByBytes`), each holding the last payload whose bytes hashed
+/// to it; a payload that misses replaces it. Payloads over `maximumLength` bytes are not
 /// kept: long payloads (`SUBMIT`, `METRICS_SUMMARY`) carry ids and measurements and never repeat.
 /// The log's readers (refolds, replay) use one too, keyed by the stored canonical text: the same
 /// text in the same event type decodes to the same payload.
@@ -25,21 +25,12 @@ public final class RecentPayloads {
     }
 
     /// An empty slot holds an entry of no bytes, which no payload matches (an object has two or more).
-    private let slots: UnsafeMutablePointer<Entry>
-    private let mask: Int
+    private let slots: SlotsByBytes<Entry>
 
     /// - Parameter slotCount: a power of two. 1,024 slots kept 99 % of the repeating payloads of
     ///   a generated history (simulated over its first 300,000 lines; 128 slots kept as many).
     public init(slotCount: Int = 1024) {
-        precondition(slotCount > 0 && slotCount & (slotCount - 1) == 0, "slotCount must be a power of two, got \(slotCount)")
-        slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: Entry(type: .cancel, bytes: [], payload: .cancel(CancelPayload()), canonicalText: ""), count: slotCount)
-        mask = slotCount - 1
-    }
-
-    deinit {
-        slots.deinitialize(count: mask + 1)
-        slots.deallocate()
+        slots = SlotsByBytes(count: slotCount, empty: Entry(type: .cancel, bytes: [], payload: .cancel(CancelPayload()), canonicalText: ""))
     }
 
     /// The payload and canonical text kept for the bytes of the tape's container `node` in an
@@ -58,7 +49,7 @@ public final class RecentPayloads {
     /// The payload and canonical text kept for a payload of these bytes in an event of `type`, or nil.
     public func kept(_ type: EventType, bytes: UnsafeBufferPointer<UInt8>) -> (payload: EventPayload, canonicalText: String)? {
         guard bytes.count <= Self.maximumLength, bytes.count > 0 else { return nil }
-        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
+        let slot = slots.slot(for: UnsafeRawBufferPointer(bytes))
         // Read in place: a copy of the entry retained and released its bytes, payload and text.
         guard slot.pointee.type == type, slot.pointee.bytes.count == bytes.count,
               slot.pointee.bytes.withUnsafeBufferPointer({ memoryEqual($0.baseAddress.unsafelyUnwrapped, bytes.baseAddress.unsafelyUnwrapped, bytes.count) })
@@ -69,7 +60,7 @@ public final class RecentPayloads {
     /// Keeps what a payload of these bytes decoded to in an event of `type`.
     public func keep(_ type: EventType, bytes: UnsafeBufferPointer<UInt8>, payload: EventPayload, canonicalText: String) {
         guard bytes.count <= Self.maximumLength, bytes.count > 0 else { return }
-        let slot = slots + (Int(truncatingIfNeeded: RowHash.hash(UnsafeRawBufferPointer(bytes))) & mask)
+        let slot = slots.slot(for: UnsafeRawBufferPointer(bytes))
         slot.pointee = Entry(type: type, bytes: Array(bytes), payload: payload, canonicalText: canonicalText)
     }
 }
