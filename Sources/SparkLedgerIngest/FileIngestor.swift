@@ -219,6 +219,9 @@ public final class FileIngestor {
                             rejection: validator.tooLarge(size: size), origin: .file(path: path, line: number), raw: Array(prefix), rawSize: size)))
                     }
                     if lastLine & 0x3FF == 0 {
+                        // Batches the writer is done with are freed here, not only at the next
+                        // flush: one waited there for up to a batch of parsing (~15 MB).
+                        while spent.tryPop() != nil {}
                         progress.linesRead.store(lastLine, ordering: .relaxed)
                         progress.bytesRead.store(bytesBefore + reader.file.bytesRead.load(ordering: .relaxed), ordering: .relaxed)
                     }

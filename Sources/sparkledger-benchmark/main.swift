@@ -12,7 +12,8 @@ import SparkLedgerStorage
 // Usage: sparkledger-benchmark FILE [DB]
 //   PHASES=read,parse,validate,ingest,replay selects phases; TRANSACTION_RECORDS sets records per
 //   ingest transaction (default 50000, as `sparkledger ingest`), TRANSACTION_SECONDS the time that also ends one (default
-//   2; under valgrind set it high, so that record counts alone decide and runs compare).
+//   2; under valgrind set it high, so that record counts alone decide and runs compare); BATCH_SIZE and
+//   QUEUE_DEPTH the parser's batches and how many wait for the writer (defaults as `sparkledger ingest`).
 
 SQLiteProcessMode.useMultiThreadMode()  // as `sparkledger` does
 
@@ -77,7 +78,10 @@ do {
     var ingestedReport: IngestReport?
     let records = Int(ProcessInfo.processInfo.environment["TRANSACTION_RECORDS"] ?? "50000") ?? 50_000  // as `sparkledger ingest`
     let limit = Double(ProcessInfo.processInfo.environment["TRANSACTION_SECONDS"] ?? "2") ?? 2
-    let configuration = FileIngestConfiguration(transactionRecords: records, transactionSeconds: limit)
+    let defaults = FileIngestConfiguration()
+    let batchSize = Int(ProcessInfo.processInfo.environment["BATCH_SIZE"] ?? "") ?? defaults.batchSize
+    let queueDepth = Int(ProcessInfo.processInfo.environment["QUEUE_DEPTH"] ?? "") ?? defaults.queueDepth
+    let configuration = FileIngestConfiguration(batchSize: batchSize, transactionRecords: records, transactionSeconds: limit, queueDepth: queueDepth)
     let ingestTime = try seconds { ingestedReport = try FileIngestor(store: store, configuration: configuration).ingest([file]) }
     guard let ingested = ingestedReport else { exit(1) }
     report("ingest", Int(ingested.lines), ingestTime)
