@@ -80,13 +80,13 @@ public final class FileIngestor {
         let spent = BoundedBlockingQueue<IngestBatch>(capacity: 64)
         let parserDone = DispatchSemaphore(value: 0)
         let parser = Thread { [store, configuration] in
+            ThreadName.setCurrent("sl-ingest-parse")
             defer {
                 queue.close()
                 parserDone.signal()
             }
             Self.parse(files, store: store, configuration: configuration, queue: queue, spent: spent, progress: progress)
         }
-        parser.name = "sparkledger-ingest-parser"
         parser.start()
         defer {
             queue.close()  // lets the parser stop if we stopped first

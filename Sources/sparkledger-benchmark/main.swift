@@ -9,6 +9,8 @@ import SparkLedgerStorage
 //   validate  + parse, validate and canonicalise every line (the parser thread's work)
 //   ingest    the whole pipeline into a new database (both threads)
 //   replay    rebuild every projection of that database
+// Ingest and replay also print each thread's CPU and its share of the phase's wall time (sampled
+// from /proc every 50 ms): `main` is ingest's writer, `sl-ingest-parse` its parser.
 // Usage: sparkledger-benchmark FILE [DB]
 //   PHASES=read,parse,validate,ingest,replay selects phases; TRANSACTION_RECORDS sets records per
 //   ingest transaction (default 50000, as `sparkledger ingest`), TRANSACTION_SECONDS the time that also ends one (default
@@ -25,6 +27,27 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 func report(_ phase: String, _ count: Int, _ time: Double) {
     print(String(format: "%-9@ %10d records  %7.3f s  %9.0f records/s  %6.2f µs/record", phase, count, time, Double(count) / time, time / Double(count) * 1e6))
+}
+
+/// Each thread's CPU during a phase and its share of the phase's wall time (threads under 0.05 s
+/// left out): the busiest bounds the phase.
+func reportThreads(_ usage: [ThreadCPUSampler.Usage], _ time: Double) {
+    let shown = usage.filter { $0.seconds >= 0.05 }
+    print("  threads: " + shown.map { String(format: "%@ %.2f s (%.0f %%)", $0.name, $0.seconds, $0.seconds / time * 100) }.joined(separator: ", "))
+}
+
+/// Runs `body` with the threads' CPU sampled.
+func sampled(_ body: () throws -> Void) rethrows -> (seconds: Double, threads: [ThreadCPUSampler.Usage]) {
+    let sampler = ThreadCPUSampler()
+    sampler.start()
+    let time: Double
+    do {
+        time = try seconds(body)
+    } catch {
+        _ = sampler.stop()
+        throw error
+    }
+    return (time, sampler.stop())
 }
 
 let arguments = CommandLine.arguments
@@ -82,15 +105,17 @@ do {
     let batchSize = Int(ProcessInfo.processInfo.environment["BATCH_SIZE"] ?? "") ?? defaults.batchSize
     let queueDepth = Int(ProcessInfo.processInfo.environment["QUEUE_DEPTH"] ?? "") ?? defaults.queueDepth
     let configuration = FileIngestConfiguration(batchSize: batchSize, transactionRecords: records, transactionSeconds: limit, queueDepth: queueDepth)
-    let ingestTime = try seconds { ingestedReport = try FileIngestor(store: store, configuration: configuration).ingest([file]) }
+    let (ingestTime, ingestThreads) = try sampled { ingestedReport = try FileIngestor(store: store, configuration: configuration).ingest([file]) }
     guard let ingested = ingestedReport else { exit(1) }
     report("ingest", Int(ingested.lines), ingestTime)
+    reportThreads(ingestThreads, ingestTime)
 
     guard phases.contains("replay") else { exit(0) }
     var replayedReport: ReplayReport?
-    let replayTime = try seconds { replayedReport = try store.replay() }
+    let (replayTime, replayThreads) = try sampled { replayedReport = try store.replay() }
     guard let replayed = replayedReport else { exit(1) }
     report("replay", Int(replayed.events), replayTime)
+    reportThreads(replayThreads, replayTime)
     print("replay identical: \(replayed.identical); accepted \(ingested.total.accepted), duplicates \(ingested.total.duplicates), quarantined \(ingested.total.quarantinedTotal)")
     if arguments.count <= 2 {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }

@@ -39,8 +39,10 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable>: @unchecked Se
         for index in 0..<max(1, threads) {
             workersDone.enter()
             // The threads hold the map until `finish` or `cancel` lets them run out of work.
-            let thread = Thread { self.work() }
-            thread.name = "\(name)-\(index + 1)"
+            let thread = Thread {
+                ThreadName.setCurrent("\(name)-\(index + 1)")
+                self.work()
+            }
             thread.start()
         }
     }

@@ -32,6 +32,7 @@ final class BackgroundRefold: @unchecked Sendable {
             return
         }
         Self.queue.async { [self] in
+            ThreadName.setCurrent("sl-refold")
             // The job's own: most refolded events' payloads are a few dozen texts.
             let recent = RecentPayloads()
             outcome = Result { try self.executions.map { try Self.refold($0, recent: recent) } }

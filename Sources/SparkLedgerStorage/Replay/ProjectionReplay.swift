@@ -36,7 +36,7 @@ extension SQLiteEventStore {
                         // The digest of what is stored, on a reader connection meanwhile: until
                         // this transaction commits, readers see exactly the projections it replaces.
                         let pool = self.pool
-                        let before = Self.inBackground(named: "sparkledger-replay-digest") {
+                        let before = Self.inBackground(named: "sl-digest") {
                             try pool.read { try ProjectionDigest.compute($0) }
                         }
                         defer { _ = try? before() }  // never leave it running behind an error
@@ -81,11 +81,11 @@ extension SQLiteEventStore {
         let result = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
+            ThreadName.setCurrent(name)
             let outcome = Result { try body() }
             result.withLock { $0 = outcome }
             done.signal()
         }
-        thread.name = name
         thread.start()
         return {
             done.wait()
@@ -140,14 +140,14 @@ extension SQLiteEventStore {
         var contributions: [DailyUsageProjection.IdentifiedContribution]? = stored <= configuration.replayUsageInMemoryLimit ? [] : nil
         contributions?.reserveCapacity(stored)
         let folded = OrderedParallelMap<[LoggedExecution], [ReplayedExecution]>(
-            threads: Self.foldingThreads, capacity: 8, name: "sparkledger-replay-fold"
+            threads: Self.foldingThreads, capacity: 8, name: "sl-fold"
         ) { chunk in
             // A chunk's own (a chunk is one thread's at a time): most payloads are a few dozen texts.
             let recent = RecentPayloads(slotCount: 256)
             return try chunk.map { try ReplayedExecution($0, recent: recent) }
         }
         let pool = self.pool
-        let reader = Self.inBackground(named: "sparkledger-replay-reader") {
+        let reader = Self.inBackground(named: "sl-replay-read") {
             defer { folded.finish() }
             try pool.read { db in try Self.streamLog(db, into: folded) }
         }

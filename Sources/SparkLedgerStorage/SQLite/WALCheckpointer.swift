@@ -22,6 +22,7 @@ final class WALCheckpointer: Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            ThreadName.setCurrent("sl-checkpointer")
             defer { finished.signal() }
             do {
                 var configuration = Configuration()
@@ -40,7 +41,6 @@ final class WALCheckpointer: Sendable {
                 // gone), SQLite's own checkpoints catch up once automatic ones are back on.
             }
         }
-        thread.name = "sparkledger-checkpointer"
         thread.start()
     }
 

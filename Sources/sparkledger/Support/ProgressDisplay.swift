@@ -1,5 +1,6 @@
 import Foundation
 import SparkLedgerIngest
+import SparkLedgerStorage
 import Synchronization
 
 /// A one-line progress bar for a terminal, redrawn a few times a second from the ingest's live
@@ -18,6 +19,7 @@ final class ProgressDisplay: Sendable {
     func start() {
         guard enabled else { return }
         let thread = Thread { [self] in
+            ThreadName.setCurrent("sl-progress")
             let started = Date()
             while running.load(ordering: .relaxed) {
                 draw(elapsed: Date().timeIntervalSince(started))
@@ -26,7 +28,6 @@ final class ProgressDisplay: Sendable {
             FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
             finished.signal()
         }
-        thread.name = "sparkledger-progress"
         thread.start()
     }
 
