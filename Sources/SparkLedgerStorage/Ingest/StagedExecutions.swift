@@ -28,10 +28,20 @@ struct StagedExecutions {
     }
 
     subscript(executionID: String, hash hash: Int64) -> WriteSession.StagedExecution? {
+        find(hash) { $0.executionID == executionID }
+    }
+
+    /// The execution of `input`, its id read where it is (`WriteSession.stagedExecution(of:)`).
+    subscript(input: ValidatedInput, hash hash: Int64) -> WriteSession.StagedExecution? {
+        find(hash) { $0.executionID == input.executionID }
+    }
+
+    @inline(__always)
+    private func find(_ hash: Int64, _ matches: (WriteSession.StagedExecution) -> Bool) -> WriteSession.StagedExecution? {
         let mask = slots.count - 1
         var slot = start(hash)
         while let execution = slots[slot].execution {
-            if slots[slot].hash == hash && execution.executionID == executionID { return execution }
+            if slots[slot].hash == hash && matches(execution) { return execution }
             slot = (slot + 1) & mask
         }
         return nil

@@ -20,6 +20,10 @@ extension EventGroup {
             count += bytes.count
         }
 
+        mutating func copy(_ text: StaticString) {
+            copy(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
         mutating func integer(_ number: Int64) {
             count += JSONWriter.writeInteger(number, at: start + count)
         }

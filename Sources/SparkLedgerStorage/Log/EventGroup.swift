@@ -134,11 +134,15 @@ enum EventGroup {
         eventID.withBorrowedUTF8 { id in
             payload.withBorrowedUTF8 { payload in
                 (extensions ?? "null").withBorrowedUTF8 { extensions in
-                    let quotedID: [UInt8]? = eventIDNeedsEscaping ?? JSONWriter.needsEscaping(id) ? JSONWriter.bytes(.string(eventID)) : nil
-                    let type = quotedTypes[type.foldRank]
-                    let source = quotedSources[sourceIndex(source)]
+                    // The id is quoted from its bytes, not from `eventID`: a closure that used the
+                    // String captured it, a retain and a release an event of the parser's memory.
+                    let quotedID: [UInt8]? = eventIDNeedsEscaping ?? JSONWriter.needsEscaping(id)
+                        ? JSONWriter.bytes(.string(String(decoding: id, as: UTF8.self))) : nil
+                    let type = quoted(type)
+                    let source = quoted(source)
                     // Brackets, nine commas, two quotes, five integers.
-                    let capacity = 13 + 5 * JSONWriter.maximumIntegerLength + (quotedID?.count ?? id.count) + type.count + source.count
+                    let capacity = 13 + 5 * JSONWriter.maximumIntegerLength + (quotedID?.count ?? id.count) + type.utf8CodeUnitCount
+                        + source.utf8CodeUnitCount
                         + payload.count + extensions.count
                     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                         var element = ElementWriter(buffer.baseAddress!)
@@ -153,11 +157,11 @@ enum EventGroup {
                             element.put(UInt8(ascii: "\""))
                         }
                         element.put(UInt8(ascii: ","))
-                        type.withUnsafeBufferPointer { element.copy($0) }
+                        element.copy(type)
                         element.put(UInt8(ascii: ","))
                         element.integer(timestamp)
                         element.put(UInt8(ascii: ","))
-                        source.withUnsafeBufferPointer { element.copy($0) }
+                        element.copy(source)
                         element.put(UInt8(ascii: ","))
                         element.integer(Int64(schemaVersion))
                         element.put(UInt8(ascii: ","))
@@ -176,25 +180,26 @@ enum EventGroup {
         }
     }
 
-    /// Each event type and source as a JSON string, made once: writing the name through
+    /// Each event type and source as a JSON string: writing the name through
     /// `JSONWriter.writeString` (escape check and three appends) took ~270 instructions an event
-    /// each (callgrind). Types by `foldRank`, sources by `sourceIndex`.
-    private static let quotedTypes: [[UInt8]] = {
-        var quoted = [[UInt8]](repeating: [], count: EventType.allCases.count)
-        for type in EventType.allCases { quoted[type.foldRank] = JSONWriter.bytes(.string(type.rawValue)) }
-        return quoted
-    }()
-    private static let quotedSources: [[UInt8]] = {
-        var quoted = [[UInt8]](repeating: [], count: EventSource.allCases.count)
-        for source in EventSource.allCases { quoted[sourceIndex(source)] = JSONWriter.bytes(.string(source.rawValue)) }
-        return quoted
-    }()
+    /// each, and a table of arrays made once a retain, a release and a lazy global's check
+    /// (callgrind). `EventGroupTests` reads every type and source back.
+    private static func quoted(_ type: EventType) -> StaticString {
+        switch type {
+        case .submit: return #""SUBMIT""#
+        case .running: return #""RUNNING""#
+        case .state: return #""STATE""#
+        case .metricsSummary: return #""METRICS_SUMMARY""#
+        case .cancel: return #""CANCEL""#
+        case .terminal: return #""TERMINAL""#
+        }
+    }
 
-    private static func sourceIndex(_ source: EventSource) -> Int {
+    private static func quoted(_ source: EventSource) -> StaticString {
         switch source {
-        case .runner: return 0
-        case .operator: return 1
-        case .importer: return 2
+        case .runner: return #""runner""#
+        case .operator: return #""operator""#
+        case .importer: return #""importer""#
         }
     }
 
