@@ -134,8 +134,7 @@ enum EventGroup {
         eventID.withBorrowedUTF8 { id in
             payload.withBorrowedUTF8 { payload in
                 (extensions ?? "null").withBorrowedUTF8 { extensions in
-                    // The id is quoted from its bytes, not from `eventID`: a closure that used the
-                    // String captured it, a retain and a release an event of the parser's memory.
+                    // An id that needs escaping (rare) is quoted from its bytes.
                     let quotedID: [UInt8]? = eventIDNeedsEscaping ?? JSONWriter.needsEscaping(id)
                         ? JSONWriter.bytes(.string(String(decoding: id, as: UTF8.self))) : nil
                     let type = quoted(type)
