@@ -79,15 +79,13 @@ public final class FileIngestor {
         // tens of thousands of strings and arrays is work the writer need not do.
         let spent = BoundedBlockingQueue<IngestBatch>(capacity: 64)
         let parserDone = DispatchSemaphore(value: 0)
-        let parser = Thread { [store, configuration] in
-            ThreadName.setCurrent("sl-ingest-parse")
+        ThreadName.startThread(named: "sl-ingest-parse") { [store, configuration] in
             defer {
                 queue.close()
                 parserDone.signal()
             }
             Self.parse(files, store: store, configuration: configuration, queue: queue, spent: spent, progress: progress)
         }
-        parser.start()
         defer {
             queue.close()  // lets the parser stop if we stopped first
             parserDone.wait()

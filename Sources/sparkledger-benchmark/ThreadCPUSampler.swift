@@ -25,8 +25,7 @@ final class ThreadCPUSampler: @unchecked Sendable {
     func start() {
         sample()
         before = readings.withLock { $0.mapValues(\.seconds) }
-        let thread = Thread { [self] in
-            ThreadName.setCurrent(Self.samplerName)
+        ThreadName.startThread(named: Self.samplerName) { [self] in
             while running.load(ordering: .relaxed) {
                 sample()
                 usleep(50_000)
@@ -34,7 +33,6 @@ final class ThreadCPUSampler: @unchecked Sendable {
             sample()
             finished.signal()
         }
-        thread.start()
     }
 
     /// Stops sampling; each thread's CPU seconds, the process's main thread named `main`, the

@@ -39,11 +39,7 @@ final class OrderedParallelMap<Input: Sendable, Output: Sendable>: @unchecked Se
         for index in 0..<max(1, threads) {
             workersDone.enter()
             // The threads hold the map until `finish` or `cancel` lets them run out of work.
-            let thread = Thread {
-                ThreadName.setCurrent("\(name)-\(index + 1)")
-                self.work()
-            }
-            thread.start()
+            ThreadName.startThread(named: "\(name)-\(index + 1)") { self.work() }
         }
     }
 

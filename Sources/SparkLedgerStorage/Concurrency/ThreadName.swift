@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Names the calling thread for the operating system, where `top -H`, `perf` and
@@ -15,6 +16,15 @@ public enum ThreadName {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return nil }
         return unsafeBitCast(symbol, to: SetName.self)
     }()
+
+    /// Starts `body` on a new thread named `name`: every thread SparkLedger starts goes through
+    /// here, so none is left with the process's name.
+    public static func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+        Thread {
+            setCurrent(name)
+            body()
+        }.start()
+    }
 
     public static func setCurrent(_ name: String) {
         guard let setName else { return }

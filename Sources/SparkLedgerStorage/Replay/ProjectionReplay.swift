@@ -80,13 +80,11 @@ extension SQLiteEventStore {
     private static func inBackground<T: Sendable>(named name: String, _ body: @escaping @Sendable () throws -> T) -> () throws -> T {
         let result = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            ThreadName.setCurrent(name)
+        ThreadName.startThread(named: name) {
             let outcome = Result { try body() }
             result.withLock { $0 = outcome }
             done.signal()
         }
-        thread.start()
         return {
             done.wait()
             done.signal()  // for the next caller

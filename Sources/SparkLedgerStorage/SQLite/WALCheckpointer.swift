@@ -21,8 +21,7 @@ final class WALCheckpointer: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
-            ThreadName.setCurrent("sl-checkpointer")
+        ThreadName.startThread(named: "sl-checkpointer") { [self] in
             defer { finished.signal() }
             do {
                 var configuration = Configuration()
@@ -41,7 +40,6 @@ final class WALCheckpointer: Sendable {
                 // gone), SQLite's own checkpoints catch up once automatic ones are back on.
             }
         }
-        thread.start()
     }
 
     /// Asks for a checkpoint of everything committed so far (requests coalesce while one runs).

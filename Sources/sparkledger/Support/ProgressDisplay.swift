@@ -18,8 +18,7 @@ final class ProgressDisplay: Sendable {
 
     func start() {
         guard enabled else { return }
-        let thread = Thread { [self] in
-            ThreadName.setCurrent("sl-progress")
+        ThreadName.startThread(named: "sl-progress") { [self] in
             let started = Date()
             while running.load(ordering: .relaxed) {
                 draw(elapsed: Date().timeIntervalSince(started))
@@ -28,7 +27,6 @@ final class ProgressDisplay: Sendable {
             FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
             finished.signal()
         }
-        thread.start()
     }
 
     func stop() {
