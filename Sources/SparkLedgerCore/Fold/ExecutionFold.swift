@@ -17,8 +17,9 @@ public enum ExecutionFold {
         }
         var snapshot = ExecutionSnapshot(executionID: executionID)
         for index in ordered.indices {
-            apply(ordered[index], to: &snapshot)
+            applyLeavingCursor(ordered[index], to: &snapshot)
         }
+        if let last = ordered.last { snapshot.foldCursor = last.foldKey }
         return snapshot
     }
 
@@ -30,10 +31,18 @@ public enum ExecutionFold {
 
     /// Applies one event that sorts after every event already folded into `snapshot`.
     public static func apply(_ event: borrowing ExecutionEvent, to snapshot: inout ExecutionSnapshot) {
+        applyLeavingCursor(event, to: &snapshot)
+        snapshot.foldCursor = event.foldKey
+    }
+
+    /// `apply` without moving `snapshot.foldCursor`, for a caller that applies several events in
+    /// fold order and then sets the cursor once, to the last one's key. Moving it at every event
+    /// retained that event's id and released the one before (two atomic operations an event on
+    /// the strings of another thread's objects, in ingest).
+    public static func applyLeavingCursor(_ event: borrowing ExecutionEvent, to snapshot: inout ExecutionSnapshot) {
         let time = event.timestamp
         snapshot.eventCount += 1
         snapshot.lastEventTime = max(snapshot.lastEventTime ?? time, time)
-        snapshot.foldCursor = event.foldKey
 
         switch event.payload {
         case .submit(let submit):
@@ -77,6 +86,10 @@ public enum ExecutionFold {
         }
     }
 
+    /// Inlined into `apply`: called, it received a copy of the payload (a retain and a release
+    /// of each of its strings, callgrind), where assigning the fields from the matched case
+    /// retains only the ones the snapshot keeps.
+    @inline(__always)
     private static func applySubmit(_ submit: SubmitPayload, at time: Int64, to snapshot: inout ExecutionSnapshot) {
         guard !snapshot.hasSubmit else { return }  // later SUBMITs are ignored
         snapshot.hasSubmit = true

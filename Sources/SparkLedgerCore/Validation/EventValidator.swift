@@ -106,7 +106,7 @@ public struct EventValidator: Sendable {
         guard tape.kind(at: JSONTape.root) == .object else {
             return Rejection(.malformed, "expected a JSON object, got \(tape.kind(at: JSONTape.root).name)")
         }
-        let fields: EnvelopeFields
+        var fields: EnvelopeFields
         do {
             fields = try EnvelopeFields(tape, recent: recent?.strings)
         } catch {
@@ -144,11 +144,17 @@ public struct EventValidator: Sendable {
         let canonicalExtensions = fields.extensions.isEmpty ? nil : JSONWriter.string(.object(JSONObject(fields.extensions.map { member in
             JSONObject.Member(tape.string(at: member.key), tape.value(at: member.value))
         })))
-        let validated = ExecutionEvent(
-            eventID: fields.eventID, executionID: fields.executionID, type: type, timestamp: fields.timestamp,
+        // The ids are moved out of `fields`, and the event is swapped into place: built as a local
+        // and assigned, it was copied and the local destroyed, and the ids were copied out of
+        // `fields` (callgrind: a retain and a release of each string, an event).
+        var eventID = "", executionID = ""
+        swap(&eventID, &fields.eventID)
+        swap(&executionID, &fields.executionID)
+        var validated: ExecutionEvent? = ExecutionEvent(
+            eventID: eventID, executionID: executionID, type: type, timestamp: fields.timestamp,
             source: fields.source, schemaVersion: fields.schemaVersion, payload: consume payload,
             canonicalPayload: canonicalPayload, canonicalExtensions: canonicalExtensions)
-        event = consume validated
+        swap(&validated, &event)
         return nil
     }
 }

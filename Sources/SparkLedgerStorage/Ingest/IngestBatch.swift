@@ -82,6 +82,11 @@ public final class ValidatedInput: Sendable, Equatable {
 
     func apply(to snapshot: inout ExecutionSnapshot) { ExecutionFold.apply(event, to: &snapshot) }
 
+    /// `apply` leaving the fold cursor where it was (`ExecutionFold.applyLeavingCursor`).
+    func applyLeavingCursor(to snapshot: inout ExecutionSnapshot) { ExecutionFold.applyLeavingCursor(event, to: &snapshot) }
+
+    var foldKey: FoldKey { event.foldKey }
+
     public static func == (a: ValidatedInput, b: ValidatedInput) -> Bool {
         a.event == b.event && a.origin == b.origin && a.raw == b.raw && a.messageKey == b.messageKey
     }
@@ -96,6 +101,12 @@ public enum IngestItem: Sendable, Equatable {
         case .event(let input): return input.origin
         case .rejected(let input): return input.origin
         }
+    }
+
+    /// The event, unretained, for a caller that holds the item (its batch) while it uses it.
+    var unretainedEvent: Unmanaged<ValidatedInput>? {
+        guard case .event(let input) = self else { return nil }
+        return Unmanaged.passUnretained(input)
     }
 }
 

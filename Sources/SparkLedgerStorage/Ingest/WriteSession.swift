@@ -42,8 +42,10 @@ final class WriteSession {
         var snapshot: ExecutionSnapshot
         /// An event arrived that sorts before what was folded: fold from the log at `finish`.
         var needsRefold = false
-        /// Events of the current batch, folded together once it is appended.
-        var arrived: [ValidatedInput] = []
+        /// Events of the current batch, folded together once it is appended. Unretained: the
+        /// batch holds them until `append` returns, and retaining each one was an atomic operation
+        /// an event on an object the validating thread made, and another to release it.
+        var arrived: [Unmanaged<ValidatedInput>] = []
         /// Events of this session not yet written to the log.
         var pendingLog = EventGroup.Pending()
         /// What it adds to its usage row as `finish` wrote it, until that row takes it.
@@ -135,44 +137,21 @@ final class WriteSession {
         var outcome = AppendOutcome()
         records += batch.items.count
         var touched: [StagedExecution] = []
-        for item in batch.items {
-            if case .kafka(let topic, let partition, let offset) = item.origin, offset < (try kafkaPosition(topic, partition)) {
+        for index in batch.items.indices {
+            if case .kafka(let topic, let partition, let offset) = batch.items[index].origin, offset < (try kafkaPosition(topic, partition)) {
                 // Applied before (this member re-read it after a rebalance or a crash): the
                 // stored position is the proof, and applying it again would duplicate quarantine rows.
                 outcome.alreadyApplied += 1
                 continue
             }
-            switch item {
-            case .rejected(let rejected):
+            // The event is used unretained: the batch holds it for the whole call. Taking it out
+            // of the item retained it and released it, two atomic operations an event on an
+            // object the validating thread made (callgrind: `IngestItem` copies).
+            if let event = batch.items[index].unretainedEvent {
+                try event._withUnsafeGuaranteedRef { try append($0, to: &outcome, touching: &touched) }
+            } else if case .rejected(let rejected) = batch.items[index] {
                 try quarantine(rejected)
                 outcome.quarantined[rejected.rejection.reason, default: 0] += 1
-            case .event(let input):
-                // Fields are read through `input`'s accessors: `input.event.eventID` copied the
-                // whole event out of its object first (a retain and a release of each string).
-                let eventHash = hash?(input.eventID) ?? input.eventIDHash
-                switch try locate(input, hash: eventHash) {
-                case .stored(let location):
-                    if try isSameContent(input.event, as: location) {
-                        outcome.duplicates += 1
-                    } else {
-                        try quarantine(Self.conflict(input, storedAs: location))
-                        outcome.quarantined[.conflictingDuplicate, default: 0] += 1
-                    }
-                case .new(let slotTaken):
-                    let execution = try stagedExecution(of: input)
-                    let seq = nextSeq
-                    nextSeq += 1
-                    pendingLogBytes += input.appendToLog(&execution.pendingLog, seq: seq)
-                    if slotTaken {
-                        newCollisions[input.eventID] = EventLocation(key: execution.key, seq: seq, eventID: input.eventID)
-                    } else {
-                        newEvents.insert(eventHash, key: execution.key, seq: seq)
-                    }
-                    if execution.arrived.isEmpty { touched.append(execution) }
-                    execution.arrived.append(input)
-                    outcome.accepted += 1
-                    outcome.acceptedByKind.count(input.type, input.source)
-                }
             }
         }
         for execution in touched {
@@ -189,6 +168,37 @@ final class WriteSession {
             checkpoints[checkpoint.source] = checkpoint
         }
         return outcome
+    }
+
+    /// One accepted event of `append`'s batch: a duplicate, a conflicting duplicate, or new (logged,
+    /// indexed, and staged for its execution's fold).
+    private func append(_ input: ValidatedInput, to outcome: inout AppendOutcome, touching touched: inout [StagedExecution]) throws {
+        // Fields are read through `input`'s accessors: `input.event.eventID` copied the
+        // whole event out of its object first (a retain and a release of each string).
+        let eventHash = hash?(input.eventID) ?? input.eventIDHash
+        switch try locate(input, hash: eventHash) {
+        case .stored(let location):
+            if try isSameContent(input.event, as: location) {
+                outcome.duplicates += 1
+            } else {
+                try quarantine(Self.conflict(input, storedAs: location))
+                outcome.quarantined[.conflictingDuplicate, default: 0] += 1
+            }
+        case .new(let slotTaken):
+            let execution = try stagedExecution(of: input)
+            let seq = nextSeq
+            nextSeq += 1
+            pendingLogBytes += input.appendToLog(&execution.pendingLog, seq: seq)
+            if slotTaken {
+                newCollisions[input.eventID] = EventLocation(key: execution.key, seq: seq, eventID: input.eventID)
+            } else {
+                newEvents.insert(eventHash, key: execution.key, seq: seq)
+            }
+            if execution.arrived.isEmpty { touched.append(execution) }
+            execution.arrived.append(Unmanaged.passUnretained(input))
+            outcome.accepted += 1
+            outcome.acceptedByKind.count(input.type, input.source)
+        }
     }
 
     /// The next offset of a partition that the store has applied (0 when none).
@@ -315,21 +325,30 @@ final class WriteSession {
     }
 
     /// Applies the batch's events (sorted) to the staged snapshot, or marks it for a refold.
+    /// The cursor moves once, to the last event: moving it at each event retained and released
+    /// the events' ids. Called while `append`'s batch still holds the events.
     private func fold(_ execution: StagedExecution) {
-        var inputs = execution.arrived
-        execution.arrived = []
-        if inputs.count > 1 { inputs.sort(by: Self.foldOrder) }
-        if !execution.needsRefold, let first = inputs.first, first.canApplyInOrder(to: execution.snapshot) {
-            for input in inputs { input.apply(to: &execution.snapshot) }
-        } else {
+        defer { execution.arrived.removeAll(keepingCapacity: true) }
+        if execution.arrived.count > 1 { execution.arrived.sort(by: Self.foldOrder) }
+        guard !execution.needsRefold, let first = execution.arrived.first,
+              first._withUnsafeGuaranteedRef({ $0.canApplyInOrder(to: execution.snapshot) }) else {
             execution.needsRefold = true
+            return
         }
+        for input in execution.arrived {
+            input._withUnsafeGuaranteedRef { $0.applyLeavingCursor(to: &execution.snapshot) }
+        }
+        execution.arrived[execution.arrived.count - 1]._withUnsafeGuaranteedRef { execution.snapshot.foldCursor = $0.foldKey }
     }
 
     /// `ExecutionEvent.foldOrder` read field by field through the references (passing
     /// `input.event` whole would copy every event at each comparison).
-    private static func foldOrder(_ a: ValidatedInput, _ b: ValidatedInput) -> Bool {
-        FoldKey.precedes(a.event.timestamp, a.event.type.foldRank, a.event.eventID, b.event.timestamp, b.event.type.foldRank, b.event.eventID)
+    private static func foldOrder(_ a: Unmanaged<ValidatedInput>, _ b: Unmanaged<ValidatedInput>) -> Bool {
+        a._withUnsafeGuaranteedRef { a in
+            b._withUnsafeGuaranteedRef { b in
+                FoldKey.precedes(a.event.timestamp, a.event.type.foldRank, a.event.eventID, b.event.timestamp, b.event.type.foldRank, b.event.eventID)
+            }
+        }
     }
 
     private func quarantine(_ rejected: QuarantinedInput) throws {
