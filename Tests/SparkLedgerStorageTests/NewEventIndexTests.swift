@@ -32,6 +32,27 @@ import Testing
         #expect(sorted.allSatisfy { entry in expected[entry.hash].map { $0 == (entry.key, entry.seq) } ?? false })
     }
 
+    /// A table emptied for the next write session keeps its room and forgets every entry,
+    /// the hash 0 included.
+    @Test func anEmptiedIndexForgetsEverythingAndKeepsItsRoom() {
+        var index = NewEventIndex(expected: 1_000)
+        let hashes: [Int64] = [0] + (1...1_500).map { Int64($0) &* Int64(bitPattern: 0x9E37_79B9_7F4A_7C15) }  // past 1,000: it grows
+        for (seq, hash) in hashes.enumerated() { index.insert(hash, key: 1, seq: Int64(seq)) }
+        let room = index.capacity
+        #expect(room >= 1_500 && index.count == hashes.count)
+
+        index.removeAll()
+        #expect(index.isEmpty && index.count == 0)
+        #expect(index.capacity == room)
+        #expect(hashes.allSatisfy { index[$0] == nil })
+        #expect(index.sortedByHash().isEmpty)
+
+        index.insert(hashes[7], key: 2, seq: 70)
+        index.insert(0, key: 3, seq: 71)
+        #expect(index[hashes[7]]! == (2, 70) && index[0]! == (3, 71) && index[hashes[8]] == nil)
+        #expect(index.sortedByHash().map(\.seq) == [71, 70])
+    }
+
     @Test func anEmptyIndexFindsNothing() {
         let index = NewEventIndex()
         #expect(index.isEmpty)

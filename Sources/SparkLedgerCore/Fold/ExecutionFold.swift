@@ -86,10 +86,6 @@ public enum ExecutionFold {
         }
     }
 
-    /// Inlined into `apply`: called, it received a copy of the payload (a retain and a release
-    /// of each of its strings, callgrind), where assigning the fields from the matched case
-    /// retains only the ones the snapshot keeps.
-    @inline(__always)
     private static func applySubmit(_ submit: SubmitPayload, at time: Int64, to snapshot: inout ExecutionSnapshot) {
         guard !snapshot.hasSubmit else { return }  // later SUBMITs are ignored
         snapshot.hasSubmit = true

@@ -1,8 +1,9 @@
 /// The typed payload of an event; which case is decided by `event_type`.
 ///
-/// The two large payloads are boxed so that an event stays small to copy and sort.
+/// The two large payloads are references (SUBMIT a class of constants, METRICS_SUMMARY boxed) so
+/// that an event stays small to copy and sort.
 public enum EventPayload: Sendable, Equatable {
-    indirect case submit(SubmitPayload)
+    case submit(SubmitPayload)
     case running(RunningPayload)
     case state(StatePayload)
     indirect case metricsSummary(MetricsSummary)

@@ -1,25 +1,30 @@
 /// SUBMIT: the runner's record of a new execution; the first one in fold order sets its identity.
-public struct SubmitPayload: Sendable, Equatable {
-    public var jobPath: String
-    public var team: String
-    public var owner: String?
+///
+/// A class of constants, so a value all the same: a copy is one reference. As a struct in the
+/// enum's box, each copy retained and later released each of its dozen strings, and the fold
+/// copied every SUBMIT so (callgrind: 24 such calls a SUBMIT in the writer, on strings the
+/// validating thread made).
+public final class SubmitPayload: Sendable, Equatable {
+    public let jobPath: String
+    public let team: String
+    public let owner: String?
     /// Defaults to `sjns-<team>` when absent.
-    public var namespace: String
+    public let namespace: String
     /// Defaults to SK8 when absent.
-    public var vendor: Vendor
-    public var vendorRunID: String?
-    public var idempotencyKey: String?
+    public let vendor: Vendor
+    public let vendorRunID: String?
+    public let idempotencyKey: String?
     /// ≥ 1, default 1.
-    public var attempt: Int64
-    public var parentExecutionID: String?
-    public var sparkVersion: String?
-    public var resources: RequestedResources?
+    public let attempt: Int64
+    public let parentExecutionID: String?
+    public let sparkVersion: String?
+    public let resources: RequestedResources?
     /// The `resources` object exactly as sent (unknown members included), canonical JSON.
-    public var resourcesJSON: String?
-    public var sparkUIURL: String?
-    public var logsURL: String?
+    public let resourcesJSON: String?
+    public let sparkUIURL: String?
+    public let logsURL: String?
     /// `labels` as a canonical JSON object, or nil when absent.
-    public var labelsJSON: String?
+    public let labelsJSON: String?
 
     public static let fieldNames: [String] = [
         "job_path", "team", "owner", "namespace", "vendor", "vendor_run_id", "idempotency_key", "attempt",
@@ -29,27 +34,41 @@ public struct SubmitPayload: Sendable, Equatable {
 
     public init(_ reader: PayloadReader) throws(FieldError) {
         jobPath = try reader.requiredString("job_path")
-        team = try reader.requiredString("team")
+        let team = try reader.requiredString("team")
+        self.team = team
         owner = try reader.optionalString("owner")
         namespace = try reader.optionalString("namespace") ?? "sjns-\(team)"
         vendor = try reader.optionalEnum("vendor", Vendor.self) ?? .sk8
         vendorRunID = try reader.optionalString("vendor_run_id")
         idempotencyKey = try reader.optionalString("idempotency_key")
         attempt = try reader.optionalInteger("attempt", minimum: 1) ?? 1
-        parentExecutionID = try reader.optionalString("parent_execution_id")
-        if let parent = parentExecutionID, !Contract.isValidExecutionID(parent) {
+        let parent = try reader.optionalString("parent_execution_id")
+        if let parent, !Contract.isValidExecutionID(parent) {
             throw FieldError(
                 field: "parent_execution_id", expected: "1–128 characters of [A-Za-z0-9._:-]",
                 found: FieldError.render(.string(parent)))
         }
+        parentExecutionID = parent
         sparkVersion = try reader.optionalString("spark_version")
         if let resourcesReader = try reader.optionalObject("resources") {
             resources = try RequestedResources(resourcesReader)
             resourcesJSON = resourcesReader.canonicalText
+        } else {
+            resources = nil
+            resourcesJSON = nil
         }
         sparkUIURL = try reader.optionalString("spark_ui_url")
         logsURL = try reader.optionalString("logs_url")
         labelsJSON = try reader.optionalStringObject("labels")?.canonicalText
+    }
+
+    public static func == (a: SubmitPayload, b: SubmitPayload) -> Bool {
+        a === b
+            || (a.jobPath == b.jobPath && a.team == b.team && a.owner == b.owner && a.namespace == b.namespace && a.vendor == b.vendor
+                && a.vendorRunID == b.vendorRunID && a.idempotencyKey == b.idempotencyKey && a.attempt == b.attempt
+                && a.parentExecutionID == b.parentExecutionID && a.sparkVersion == b.sparkVersion && a.resources == b.resources
+                && a.resourcesJSON == b.resourcesJSON && a.sparkUIURL == b.sparkUIURL && a.logsURL == b.logsURL
+                && a.labelsJSON == b.labelsJSON)
     }
 }
 

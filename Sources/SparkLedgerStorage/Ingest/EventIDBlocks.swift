@@ -139,8 +139,11 @@ struct EventIDBlocks {
     func insertBlock(_ entries: [Entry]) throws {
         guard let first = entries.first else { return }
         insert.bind(1, first.hash)
-        insert.bind(2, blob: PackedEventIDs.pack(entries))
-        try insert.execute()
+        try PackedEventIDs.pack(entries).withUnsafeBytes { packed in
+            insert.bindBorrowed(2, blob: packed)
+            defer { insert.bind(2, blob: nil) }  // drop the borrowed pointer
+            try insert.execute()
+        }
     }
 }
 

@@ -36,6 +36,17 @@ struct NewEventIndex {
 
     var isEmpty: Bool { count == 0 }
 
+    /// Events it holds before it grows.
+    var capacity: Int { slots.count / 2 }
+
+    /// Empties the table and keeps its storage, for the next session (`WriterState`): a new
+    /// table's pages were each a page fault as it was first filled.
+    mutating func removeAll() {
+        slots.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        zero = nil
+        count = 0
+    }
+
     subscript(hash: Int64) -> (key: Int64, seq: Int64)? {
         if hash == 0 { return zero }
         var slot = start(hash)

@@ -48,7 +48,9 @@ struct RecentEventIDs {
         SortedMerge.merge(added, into: &sorted, by: \.hash)
     }
 
+    /// Keeps the storage: the next transactions merge into it again, and growing a new array
+    /// from empty made each of its pages a page fault again.
     mutating func removeAll() {
-        sorted = []
+        sorted.removeAll(keepingCapacity: true)
     }
 }

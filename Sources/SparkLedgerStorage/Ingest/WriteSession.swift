@@ -109,18 +109,21 @@ final class WriteSession {
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
 
-    /// `expectedRecords` sizes the session's tables up front (growing them rehashes).
+    /// `expectedRecords` sizes the session's tables up front (growing them rehashes). `written`
+    /// is an empty array the rows written go into, and `eventIndex` an empty table for the new
+    /// event ids, both kept from the last session (`WriterState.takeWrittenBuffer`, `takeEventIndex`).
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: ((String) -> Int64)?, limits: Limits,
-         cache: WriterState, expectedRecords: Int = 0) throws {
+         cache: WriterState, expectedRecords: Int = 0, written: [StoredExecution] = [], eventIndex: NewEventIndex? = nil) throws {
         self.db = db
         self.prices = prices
         self.now = now
         self.hash = hash
         self.limits = limits
         self.cache = cache
+        additions.written = written
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
-        newEvents = NewEventIndex(expected: expectedRecords)
+        newEvents = eventIndex ?? NewEventIndex(expected: expectedRecords)
         staged = StagedExecutions(expected: expectedRecords / 4)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
@@ -489,8 +492,12 @@ final class WriteSession {
             guard let firstSeq = added.lazy.map(\.seq).min() else { return }
             let append = statements.insertRecentEventIDs
             append.bind(1, firstSeq)
-            append.bind(2, blob: PackedEventIDs.pack(added))
-            try append.execute()
+            // Bound in place: SQLite's copy of a transaction's ~1 MB was new memory each time.
+            try PackedEventIDs.pack(added).withUnsafeBytes { packed in
+                append.bindBorrowed(2, blob: packed)
+                defer { append.bind(2, blob: nil) }  // drop the borrowed pointer
+                try append.execute()
+            }
             return
         }
         try statements.eventIDBlocks.add(cache.recentEventIDs.sorted, added)
@@ -501,6 +508,10 @@ final class WriteSession {
     /// What `finish` wrote and indexed, handed over (not copied) to the writer's state.
     func takeAdditions() -> WriterState.Additions {
         defer { additions = WriterState.Additions() }
+        // The table moves out (a small empty one takes its place), to be emptied and used again.
+        var index = NewEventIndex()
+        swap(&index, &newEvents)
+        additions.eventIndex = consume index
         return additions
     }
 

@@ -20,6 +20,8 @@ struct WriterState {
         var executionHashes: [Int64] = []
         /// The usage rows it recomputed, with their members.
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
+        /// The session's table of new event ids, to be emptied and used again.
+        var eventIndex: NewEventIndex?
     }
 
     /// Bounds memory: about this many executions are kept, the most recently written.
@@ -29,6 +31,11 @@ struct WriterState {
     /// The generation before `recent`: dropped whole when `recent` fills up, so that keeping
     /// the cache bounded costs no scan and no copy.
     private var older: [String: StoredExecution] = [:]
+    /// The emptied array of the last transaction's written snapshots, kept for the next one
+    /// (`takeWrittenBuffer`): a new one each transaction took ~800 page faults of fresh memory.
+    private var spareWritten: [StoredExecution] = []
+    /// The last session's table of new event ids, kept for the next session for the same reason.
+    private var spareEventIndex: NewEventIndex?
     /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
     var dataVersion: Int64?
     /// The store's event-id hashes and execution-id hashes, loaded on first use; nil until then
@@ -65,7 +72,10 @@ struct WriterState {
         // Taken out, so that `remember` owns the only reference and reorders it without a copy.
         var written: [StoredExecution] = []
         swap(&written, &additions.written)
-        remember(consume written)
+        remember(&written)
+        // Kept up to the cache's size: a transaction that wrote more would hold its peak.
+        spareWritten = written.capacity <= capacity ? written : []
+        spareEventIndex = additions.eventIndex.take()
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
         swap(&usageRows, &additions.usageRows)
         self.usageRows.remember(usageRows)
@@ -85,16 +95,34 @@ struct WriterState {
         if let count = known?.count, count > KnownHashes.capacity { known = nil }
     }
 
+    /// An empty array with room for a transaction's written snapshots, to be handed back full
+    /// in its `Additions`. Taken before the session copies this state, so that it is not shared.
+    mutating func takeWrittenBuffer() -> [StoredExecution] {
+        var buffer: [StoredExecution] = []
+        swap(&buffer, &spareWritten)
+        return buffer
+    }
+
+    /// An empty table of new event ids with room for `expected`: the last session's, emptied,
+    /// when it is large enough and not more than twice that.
+    mutating func takeEventIndex(expected: Int) -> NewEventIndex {
+        if var index = spareEventIndex.take(), index.capacity >= expected, index.capacity <= 2 * max(expected, 16) {
+            index.removeAll()
+            return index
+        }
+        return NewEventIndex(expected: expected)
+    }
+
     /// Remembers what a transaction wrote, in the order written (by key, so the newest executions,
-    /// the likeliest to hear more, are remembered last and kept longest). The array is consumed:
-    /// each snapshot moves into the cache.
-    private mutating func remember(_ executions: consuming [StoredExecution]) {
+    /// the likeliest to hear more, are remembered last and kept longest). Each snapshot moves
+    /// into the cache; the array is left empty, its storage kept.
+    private mutating func remember(_ executions: inout [StoredExecution]) {
         let generation = max(1, capacity / 2)
         if executions.count > 2 * generation {
             // Only the newest two generations would outlive the turnovers below: everything
             // cached now and the older executions would be inserted only to be dropped.
-            recent = [:]
-            older = [:]
+            recent.removeAll(keepingCapacity: true)
+            older.removeAll(keepingCapacity: true)
             executions.removeFirst(executions.count - 2 * generation)
         }
         // Reversed through a buffer pointer, whose swaps move the elements: Array's own
@@ -102,8 +130,11 @@ struct WriterState {
         executions.withUnsafeMutableBufferPointer { $0.reverse() }
         while let execution = executions.popLast() {
             if recent.count >= generation {
-                older = recent
-                recent = Dictionary(minimumCapacity: generation)
+                // The dropped generation's storage takes the new one: a new dictionary's pages
+                // were each a page fault as it filled.
+                swap(&recent, &older)
+                recent.removeAll(keepingCapacity: true)
+                if recent.capacity < generation { recent.reserveCapacity(generation) }
             }
             recent[execution.snapshot.executionID] = execution
         }
@@ -112,6 +143,8 @@ struct WriterState {
     mutating func forgetEverything() {
         recent = [:]
         older = [:]
+        spareWritten = []
+        spareEventIndex = nil
         dataVersion = nil
         knownEventIDs = nil
         knownExecutionIDs = nil

@@ -68,6 +68,16 @@ struct RawStatement {
         }
     }
 
+    /// Binds a blob SQLite does not copy: the bytes must stay valid until the statement is reset
+    /// or rebound (as `bindBorrowed` for text).
+    func bindBorrowed(_ index: Int32, blob bytes: UnsafeRawBufferPointer) {
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)  // SQLITE_STATIC
+        } else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)
+        }
+    }
+
     func bind(_ index: Int32, blob: [UInt8]?) {
         guard let blob else {
             sqlite3_bind_null(handle, index)

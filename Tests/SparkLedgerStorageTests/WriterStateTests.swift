@@ -1,0 +1,56 @@
+@testable import SparkLedgerStorage
+import SparkLedgerCore
+import Testing
+
+/// What the writer's state keeps from one transaction for the next: the memory of the rows
+/// written and of the table of new event ids, handed back empty.
+@Suite struct WriterStateTests {
+    @Test func theNextSessionGetsTheLastOnesMemoryBackEmpty() {
+        var state = WriterState(capacity: 100)
+        var additions = WriterState.Additions()
+        additions.written = (0..<40).map { StoredExecution(key: Int64($0), snapshot: ExecutionSnapshot(executionID: "exec-\($0)"), costUSD: nil) }
+        // Grown past what it was made for, so that it is told from a new table by its room.
+        var index = NewEventIndex(expected: 64)
+        for seq in 1...100 { index.insert(Int64(seq) &* 0x2545_F491_4F6C_DD1D, key: 1, seq: Int64(seq)) }
+        #expect(index.capacity == 2 * NewEventIndex(expected: 64).capacity)
+        additions.eventIndex = index
+        state.add(additions)
+
+        // The snapshots went into the cache; their array and the table come back empty.
+        #expect(state.execution("exec-39")?.key == 39)
+        let written = state.takeWrittenBuffer()
+        #expect(written.isEmpty && written.capacity >= 40)
+        let reused = state.takeEventIndex(expected: 64)
+        #expect(reused.isEmpty && reused.capacity == index.capacity)
+        #expect((1...100).allSatisfy { reused[Int64($0) &* 0x2545_F491_4F6C_DD1D] == nil })
+
+        // Taken once: asked again, the state has nothing kept.
+        #expect(state.takeWrittenBuffer().capacity == 0)
+        #expect(state.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
+    }
+
+    @Test func aTableTooSmallOrTooLargeForTheSessionIsNotReused() {
+        for (kept, expected) in [(16, 1_000), (10_000, 16)] {
+            var state = WriterState(capacity: 100)
+            var additions = WriterState.Additions()
+            additions.eventIndex = NewEventIndex(expected: kept)
+            state.add(additions)
+            let index = state.takeEventIndex(expected: expected)
+            #expect(index.capacity == NewEventIndex(expected: expected).capacity)
+        }
+    }
+
+    @Test func forgettingEverythingDropsTheKeptMemory() {
+        var state = WriterState(capacity: 100)
+        var additions = WriterState.Additions()
+        additions.written = [StoredExecution(key: 1, snapshot: ExecutionSnapshot(executionID: "exec-1"), costUSD: nil)]
+        var index = NewEventIndex(expected: 64)
+        for seq in 1...100 { index.insert(Int64(seq), key: 1, seq: Int64(seq)) }
+        additions.eventIndex = index
+        state.add(additions)
+        state.forgetEverything()
+        #expect(state.takeWrittenBuffer().capacity == 0)
+        #expect(state.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
+        #expect(state.execution("exec-1") == nil)
+    }
+}
