@@ -118,6 +118,8 @@ struct WriterState {
     /// into the cache; the array is left empty, its storage kept.
     private mutating func remember(_ executions: inout [StoredExecution]) {
         let generation = max(1, capacity / 2)
+        // Made the size of a generation at once: grown by doubling, each step was new memory.
+        if recent.capacity < generation { recent.reserveCapacity(generation) }
         if executions.count > 2 * generation {
             // Only the newest two generations would outlive the turnovers below: everything
             // cached now and the older executions would be inserted only to be dropped.
