@@ -136,8 +136,10 @@ public final class SQLiteEventStore: Sendable {
                                 let expected = min(transactionRecords, 1 << 17)
                                 let written = state.takeWrittenBuffer()
                                 let eventIndex = state.takeEventIndex(expected: expected)
+                                let logBuffers = state.takeLogBuffers()
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, limits: limits, cache: state,
-                                                               expectedRecords: expected, written: written, eventIndex: eventIndex)
+                                                               expectedRecords: expected, written: written, eventIndex: eventIndex,
+                                                               logBuffers: logBuffers)
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {
                                     guard let batch = try next() else {

@@ -3,7 +3,7 @@ import SparkLedgerCore
 import Testing
 
 /// What the writer's state keeps from one transaction for the next: the memory of the rows
-/// written and of the table of new event ids, handed back empty.
+/// written, of the table of new event ids and of the log's rows, handed back empty.
 @Suite struct WriterStateTests {
     @Test func theNextSessionGetsTheLastOnesMemoryBackEmpty() {
         var state = WriterState(capacity: 100)
@@ -14,9 +14,15 @@ import Testing
         for seq in 1...100 { index.insert(Int64(seq) &* 0x2545_F491_4F6C_DD1D, key: 1, seq: Int64(seq)) }
         #expect(index.capacity == 2 * NewEventIndex(expected: 64).capacity)
         additions.eventIndex = index
+        var row = [UInt8](repeating: 1, count: 3_000)
+        row.removeAll(keepingCapacity: true)
+        additions.logBuffers.give(row)
         state.add(additions)
 
-        // The snapshots went into the cache; their array and the table come back empty.
+        // The snapshots went into the cache; their array, the table and the log rows' arrays come back empty.
+        var logBuffers = state.takeLogBuffers()
+        #expect(logBuffers.count == 1 && (logBuffers.take()?.capacity ?? 0) >= 3_000)
+        #expect(state.takeLogBuffers().count == 0)
         #expect(state.execution("exec-39")?.key == 39)
         let written = state.takeWrittenBuffer()
         #expect(written.isEmpty && written.capacity >= 40)
@@ -47,8 +53,12 @@ import Testing
         var index = NewEventIndex(expected: 64)
         for seq in 1...100 { index.insert(Int64(seq), key: 1, seq: Int64(seq)) }
         additions.eventIndex = index
+        var row = [UInt8](repeating: 1, count: 100)
+        row.removeAll(keepingCapacity: true)
+        additions.logBuffers.give(row)
         state.add(additions)
         state.forgetEverything()
+        #expect(state.takeLogBuffers().count == 0)
         #expect(state.takeWrittenBuffer().capacity == 0)
         #expect(state.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
         #expect(state.execution("exec-1") == nil)

@@ -96,6 +96,9 @@ final class WriteSession {
     private var stagedByKey: [Int64: StagedExecution] = [:]
     /// Bytes waiting in the staged executions' `pendingLog`s.
     private var pendingLogBytes = 0
+    /// Written rows' arrays, for the next rows (`LogBufferPool`); from the last session, and back
+    /// to the writer's state in `takeAdditions`.
+    private var logBuffers: LogBufferPool
     /// `staged` in the order executions were first touched (keys ascend for new ones).
     private var stagedOrder: [StagedExecution] = []
     private var checkpoints: [String: IngestCheckpoint] = [:]
@@ -110,10 +113,12 @@ final class WriteSession {
     private(set) var records = 0
 
     /// `expectedRecords` sizes the session's tables up front (growing them rehashes). `written`
-    /// is an empty array the rows written go into, and `eventIndex` an empty table for the new
-    /// event ids, both kept from the last session (`WriterState.takeWrittenBuffer`, `takeEventIndex`).
+    /// is an empty array the rows written go into, `eventIndex` an empty table for the new event
+    /// ids and `logBuffers` arrays for the log's rows, all kept from the last session
+    /// (`WriterState.takeWrittenBuffer`, `takeEventIndex`, `takeLogBuffers`).
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: ((String) -> Int64)?, limits: Limits,
-         cache: WriterState, expectedRecords: Int = 0, written: [StoredExecution] = [], eventIndex: NewEventIndex? = nil) throws {
+         cache: WriterState, expectedRecords: Int = 0, written: [StoredExecution] = [], eventIndex: NewEventIndex? = nil,
+         logBuffers: LogBufferPool = LogBufferPool()) throws {
         self.db = db
         self.prices = prices
         self.now = now
@@ -121,6 +126,7 @@ final class WriteSession {
         self.limits = limits
         self.cache = cache
         additions.written = written
+        self.logBuffers = logBuffers
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
         newEvents = eventIndex ?? NewEventIndex(expected: expectedRecords)
@@ -191,6 +197,9 @@ final class WriteSession {
             let execution = try stagedExecution(of: input)
             let seq = nextSeq
             nextSeq += 1
+            if !execution.pendingLog.hasStorage, let buffer = logBuffers.take() {
+                execution.pendingLog = EventGroup.Pending(reusing: buffer)
+            }
             pendingLogBytes += input.appendToLog(&execution.pendingLog, seq: seq)
             if slotTaken {
                 newCollisions[input.eventID] = EventLocation(key: execution.key, seq: seq, eventID: input.eventID)
@@ -294,7 +303,7 @@ final class WriteSession {
         var waiting = stagedOrder.filter { !$0.pendingLog.isEmpty }
         waiting.sort { $0.pendingLog.firstSeq < $1.pendingLog.firstSeq }
         for execution in waiting {
-            try execution.pendingLog.write(key: execution.key, using: insert)
+            logBuffers.give(try execution.pendingLog.write(key: execution.key, using: insert))
         }
         pendingLogBytes = 0
     }
@@ -512,6 +521,7 @@ final class WriteSession {
         var index = NewEventIndex()
         swap(&index, &newEvents)
         additions.eventIndex = consume index
+        swap(&additions.logBuffers, &logBuffers)
         return additions
     }
 

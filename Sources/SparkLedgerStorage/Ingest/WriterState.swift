@@ -22,6 +22,8 @@ struct WriterState {
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
         /// The session's table of new event ids, to be emptied and used again.
         var eventIndex: NewEventIndex?
+        /// The session's written log rows' arrays, for the next session's rows.
+        var logBuffers = LogBufferPool()
     }
 
     /// Bounds memory: about this many executions are kept, the most recently written.
@@ -36,6 +38,8 @@ struct WriterState {
     private var spareWritten: [StoredExecution] = []
     /// The last session's table of new event ids, kept for the next session for the same reason.
     private var spareEventIndex: NewEventIndex?
+    /// The last session's log rows' arrays, emptied (`LogBufferPool`).
+    private var spareLogBuffers = LogBufferPool()
     /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
     var dataVersion: Int64?
     /// The store's event-id hashes and execution-id hashes, loaded on first use; nil until then
@@ -76,6 +80,7 @@ struct WriterState {
         // Kept up to the cache's size: a transaction that wrote more would hold its peak.
         spareWritten = written.capacity <= capacity ? written : []
         spareEventIndex = additions.eventIndex.take()
+        swap(&spareLogBuffers, &additions.logBuffers)
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
         swap(&usageRows, &additions.usageRows)
         self.usageRows.remember(usageRows)
@@ -101,6 +106,14 @@ struct WriterState {
         var buffer: [StoredExecution] = []
         swap(&buffer, &spareWritten)
         return buffer
+    }
+
+    /// The last session's log rows' arrays, for the next session; taken before the session copies
+    /// this state, like the others.
+    mutating func takeLogBuffers() -> LogBufferPool {
+        var pool = LogBufferPool()
+        swap(&pool, &spareLogBuffers)
+        return pool
     }
 
     /// An empty table of new event ids with room for `expected`: the last session's, emptied,
@@ -147,6 +160,7 @@ struct WriterState {
         older = [:]
         spareWritten = []
         spareEventIndex = nil
+        spareLogBuffers = LogBufferPool()
         dataVersion = nil
         knownEventIDs = nil
         knownExecutionIDs = nil

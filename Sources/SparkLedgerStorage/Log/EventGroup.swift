@@ -25,6 +25,17 @@ enum EventGroup {
 
         var isEmpty: Bool { count == 0 }
 
+        init() {}
+
+        /// Starts in `buffer`'s storage, emptied: a written row's array (`LogBufferPool`).
+        init(reusing buffer: consuming [UInt8]) {
+            bytes = buffer
+            bytes.removeAll(keepingCapacity: true)
+        }
+
+        /// Whether it holds an array's storage yet (a new one holds none until its first event).
+        var hasStorage: Bool { bytes.capacity > 0 }
+
         /// Appends an event; events come in ascending seq. Returns the bytes it added. Borrowed,
         /// so that `ValidatedInput.appendToLog` hands over its event without copying it (a copy
         /// retains and releases each of its strings, ~500 instructions an event).
@@ -66,9 +77,11 @@ enum EventGroup {
         }
 
         /// Writes the events as one row of execution `key` with `insert` (a statement of
-        /// `insertSQL`), and empties the builder for the next group.
-        mutating func write(key: Int64, using insert: RawStatement) throws {
-            let group = take()
+        /// `insertSQL`), and empties the builder for the next group. Returns the row's array,
+        /// emptied, its storage kept for another row (`LogBufferPool`).
+        @discardableResult
+        mutating func write(key: Int64, using insert: RawStatement) throws -> [UInt8] {
+            var group = take()
             insert.bind(1, key)
             insert.bind(2, group.firstSeq)
             insert.bind(3, Int64(group.count))
@@ -77,6 +90,8 @@ enum EventGroup {
                 defer { insert.bind(4, nil as String?) }  // drop the borrowed pointer
                 try insert.execute()
             }
+            group.events.removeAll(keepingCapacity: true)
+            return group.events
         }
 
         /// The events appended so far, decoded.
