@@ -132,14 +132,10 @@ public final class SQLiteEventStore: Sendable {
                                 // second `serve` on the same file) since ours voids the cache.
                                 if state.dataVersion != (try db.dataVersion()) { state.forgetEverything() }
                                 try state.loadKnownIDs(db)
-                                // Taken out of the state before the session copies it, so that they are not shared.
-                                let expected = min(transactionRecords, 1 << 17)
-                                let written = state.takeWrittenBuffer()
-                                let eventIndex = state.takeEventIndex(expected: expected)
-                                let logBuffers = state.takeLogBuffers()
+                                // Taken out of the state before the session copies it, so that it is not shared.
+                                let memory = state.takeSessionMemory()
                                 let current = try WriteSession(db: db, prices: prices, now: clock(), hash: hash, limits: limits, cache: state,
-                                                               expectedRecords: expected, written: written, eventIndex: eventIndex,
-                                                               logBuffers: logBuffers)
+                                                               expectedRecords: min(transactionRecords, 1 << 17), memory: consume memory)
                                 session = current
                                 while current.records < transactionRecords && ContinuousClock.now - started < limit {
                                     guard let batch = try next() else {

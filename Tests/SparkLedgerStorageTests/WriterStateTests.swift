@@ -13,35 +13,37 @@ import Testing
         var index = NewEventIndex(expected: 64)
         for seq in 1...100 { index.insert(Int64(seq) &* 0x2545_F491_4F6C_DD1D, key: 1, seq: Int64(seq)) }
         #expect(index.capacity == 2 * NewEventIndex(expected: 64).capacity)
-        additions.eventIndex = index
+        additions.memory.eventIndex = index
         var row = [UInt8](repeating: 1, count: 3_000)
         row.removeAll(keepingCapacity: true)
-        additions.logBuffers.give(row)
+        additions.memory.logBuffers.give(row)
         state.add(additions)
 
         // The snapshots went into the cache; their array, the table and the log rows' arrays come back empty.
-        var logBuffers = state.takeLogBuffers()
-        #expect(logBuffers.count == 1 && (logBuffers.take()?.capacity ?? 0) >= 3_000)
-        #expect(state.takeLogBuffers().count == 0)
+        var memory = state.takeSessionMemory()
+        #expect(memory.logBuffers.count == 1 && (memory.logBuffers.take()?.capacity ?? 0) >= 3_000)
+        var again = state.takeSessionMemory()
+        #expect(again.logBuffers.count == 0)
         #expect(state.execution("exec-39")?.key == 39)
-        let written = state.takeWrittenBuffer()
+        let written = memory.written
         #expect(written.isEmpty && written.capacity >= 40)
-        let reused = state.takeEventIndex(expected: 64)
+        let reused = memory.takeEventIndex(expected: 64)
         #expect(reused.isEmpty && reused.capacity == index.capacity)
         #expect((1...100).allSatisfy { reused[Int64($0) &* 0x2545_F491_4F6C_DD1D] == nil })
 
         // Taken once: asked again, the state has nothing kept.
-        #expect(state.takeWrittenBuffer().capacity == 0)
-        #expect(state.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
+        #expect(again.written.capacity == 0)
+        #expect(again.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
     }
 
     @Test func aTableTooSmallOrTooLargeForTheSessionIsNotReused() {
         for (kept, expected) in [(16, 1_000), (10_000, 16)] {
             var state = WriterState(capacity: 100)
             var additions = WriterState.Additions()
-            additions.eventIndex = NewEventIndex(expected: kept)
+            additions.memory.eventIndex = NewEventIndex(expected: kept)
             state.add(additions)
-            let index = state.takeEventIndex(expected: expected)
+            var memory = state.takeSessionMemory()
+            let index = memory.takeEventIndex(expected: expected)
             #expect(index.capacity == NewEventIndex(expected: expected).capacity)
         }
     }
@@ -52,15 +54,16 @@ import Testing
         additions.written = [StoredExecution(key: 1, snapshot: ExecutionSnapshot(executionID: "exec-1"), costUSD: nil)]
         var index = NewEventIndex(expected: 64)
         for seq in 1...100 { index.insert(Int64(seq), key: 1, seq: Int64(seq)) }
-        additions.eventIndex = index
+        additions.memory.eventIndex = index
         var row = [UInt8](repeating: 1, count: 100)
         row.removeAll(keepingCapacity: true)
-        additions.logBuffers.give(row)
+        additions.memory.logBuffers.give(row)
         state.add(additions)
         state.forgetEverything()
-        #expect(state.takeLogBuffers().count == 0)
-        #expect(state.takeWrittenBuffer().capacity == 0)
-        #expect(state.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
+        var memory = state.takeSessionMemory()
+        #expect(memory.logBuffers.count == 0)
+        #expect(memory.written.capacity == 0)
+        #expect(memory.takeEventIndex(expected: 64).capacity == NewEventIndex(expected: 64).capacity)
         #expect(state.execution("exec-1") == nil)
     }
 }

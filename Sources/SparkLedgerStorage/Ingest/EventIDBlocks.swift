@@ -139,11 +139,7 @@ struct EventIDBlocks {
     func insertBlock(_ entries: [Entry]) throws {
         guard let first = entries.first else { return }
         insert.bind(1, first.hash)
-        try PackedEventIDs.pack(entries).withUnsafeBytes { packed in
-            insert.bindBorrowed(2, blob: packed)
-            defer { insert.bind(2, blob: nil) }  // drop the borrowed pointer
-            try insert.execute()
-        }
+        try insert.execute(bindingBorrowed: PackedEventIDs.pack(entries), at: 2)
     }
 }
 

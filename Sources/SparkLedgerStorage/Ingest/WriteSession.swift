@@ -24,56 +24,6 @@ final class WriteSession {
         var pendingLogBytes: Int
     }
 
-    /// What `finish` needs to know of an execution as it was stored before this session.
-    struct StoredVersion {
-        var columns: ExecutionProjector.StoredColumns
-        /// What it added to its usage row (nil when it counted in none).
-        var contribution: UsageContribution?
-    }
-
-    /// An execution touched by this session. A class: it is updated in place many times.
-    final class StagedExecution {
-        let key: Int64
-        let executionID: String
-        /// `KnownHashes.executionIDHash(executionID)`, the key of `StagedExecutions`.
-        let executionIDHash: Int64
-        /// nil for a new execution.
-        let original: StoredVersion?
-        var snapshot: ExecutionSnapshot
-        /// An event arrived that sorts before what was folded: fold from the log at `finish`.
-        var needsRefold = false
-        /// Events of the current batch, folded together once it is appended. Unretained: the
-        /// batch holds them until `append` returns, and retaining each one was an atomic operation
-        /// an event on an object the validating thread made, and another to release it.
-        var arrived: [Unmanaged<ValidatedInput>] = []
-        /// Events of this session not yet written to the log.
-        var pendingLog = EventGroup.Pending()
-        /// What it adds to its usage row as `finish` wrote it, until that row takes it.
-        var writtenContribution: UsageContribution?
-
-        init(key: Int64, executionID: String, executionIDHash: Int64, original: StoredVersion?, snapshot: ExecutionSnapshot) {
-            self.key = key
-            self.executionID = executionID
-            self.executionIDHash = executionIDHash
-            self.original = original
-            self.snapshot = snapshot
-        }
-
-        /// `writtenContribution`, moved out (its row takes it once).
-        func takeWrittenContribution() -> UsageContribution? {
-            var taken: UsageContribution?
-            swap(&taken, &writtenContribution)
-            return taken
-        }
-
-        /// The snapshot, moved out; leaves an empty one behind (`finish` is done with it).
-        func takeSnapshot() -> ExecutionSnapshot {
-            var taken = ExecutionSnapshot(executionID: "")
-            swap(&taken, &snapshot)
-            return taken
-        }
-    }
-
     private let db: Database
     private let prices: PriceConfiguration
     private let now: Int64
@@ -98,7 +48,7 @@ final class WriteSession {
     private var pendingLogBytes = 0
     /// Written rows' arrays, for the next rows (`LogBufferPool`); from the last session, and back
     /// to the writer's state in `takeAdditions`.
-    private var logBuffers: LogBufferPool
+    private var logBuffers = LogBufferPool()
     /// `staged` in the order executions were first touched (keys ascend for new ones).
     private var stagedOrder: [StagedExecution] = []
     private var checkpoints: [String: IngestCheckpoint] = [:]
@@ -112,24 +62,21 @@ final class WriteSession {
     /// Records (events and rejections) appended so far.
     private(set) var records = 0
 
-    /// `expectedRecords` sizes the session's tables up front (growing them rehashes). `written`
-    /// is an empty array the rows written go into, `eventIndex` an empty table for the new event
-    /// ids and `logBuffers` arrays for the log's rows, all kept from the last session
-    /// (`WriterState.takeWrittenBuffer`, `takeEventIndex`, `takeLogBuffers`).
+    /// `expectedRecords` sizes the session's tables up front (growing them rehashes). `memory` is
+    /// the last session's (`WriterState.takeSessionMemory`), handed back in `takeAdditions`.
     init(db: Database, prices: PriceConfiguration, now: Int64, hash: ((String) -> Int64)?, limits: Limits,
-         cache: WriterState, expectedRecords: Int = 0, written: [StoredExecution] = [], eventIndex: NewEventIndex? = nil,
-         logBuffers: LogBufferPool = LogBufferPool()) throws {
+         cache: WriterState, expectedRecords: Int = 0, memory: consuming SessionMemory = SessionMemory()) throws {
         self.db = db
         self.prices = prices
         self.now = now
         self.hash = hash
         self.limits = limits
         self.cache = cache
-        additions.written = written
-        self.logBuffers = logBuffers
+        swap(&additions.written, &memory.written)
+        swap(&logBuffers, &memory.logBuffers)
         self.knownEventIDs = cache.knownEventIDs
         self.knownExecutionIDs = cache.knownExecutionIDs
-        newEvents = eventIndex ?? NewEventIndex(expected: expectedRecords)
+        newEvents = memory.takeEventIndex(expected: expectedRecords)
         staged = StagedExecutions(expected: expectedRecords / 4)
         statements = try SessionStatements(db, projector: ExecutionProjector(db: db, prices: prices), usage: DailyUsageProjection(db: db))
         let position = statements.readPosition
@@ -501,12 +448,7 @@ final class WriteSession {
             guard let firstSeq = added.lazy.map(\.seq).min() else { return }
             let append = statements.insertRecentEventIDs
             append.bind(1, firstSeq)
-            // Bound in place: SQLite's copy of a transaction's ~1 MB was new memory each time.
-            try PackedEventIDs.pack(added).withUnsafeBytes { packed in
-                append.bindBorrowed(2, blob: packed)
-                defer { append.bind(2, blob: nil) }  // drop the borrowed pointer
-                try append.execute()
-            }
+            try append.execute(bindingBorrowed: PackedEventIDs.pack(added), at: 2)
             return
         }
         try statements.eventIDBlocks.add(cache.recentEventIDs.sorted, added)
@@ -520,8 +462,8 @@ final class WriteSession {
         // The table moves out (a small empty one takes its place), to be emptied and used again.
         var index = NewEventIndex()
         swap(&index, &newEvents)
-        additions.eventIndex = consume index
-        swap(&additions.logBuffers, &logBuffers)
+        additions.memory.eventIndex = consume index
+        swap(&additions.memory.logBuffers, &logBuffers)
         return additions
     }
 

@@ -20,10 +20,9 @@ struct WriterState {
         var executionHashes: [Int64] = []
         /// The usage rows it recomputed, with their members.
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
-        /// The session's table of new event ids, to be emptied and used again.
-        var eventIndex: NewEventIndex?
-        /// The session's written log rows' arrays, for the next session's rows.
-        var logBuffers = LogBufferPool()
+        /// The session's memory for the next session (its table of new event ids and its log
+        /// rows' arrays; `written` goes back in once its snapshots have moved into the cache).
+        var memory = SessionMemory()
     }
 
     /// Bounds memory: about this many executions are kept, the most recently written.
@@ -33,13 +32,8 @@ struct WriterState {
     /// The generation before `recent`: dropped whole when `recent` fills up, so that keeping
     /// the cache bounded costs no scan and no copy.
     private var older: [String: StoredExecution] = [:]
-    /// The emptied array of the last transaction's written snapshots, kept for the next one
-    /// (`takeWrittenBuffer`): a new one each transaction took ~800 page faults of fresh memory.
-    private var spareWritten: [StoredExecution] = []
-    /// The last session's table of new event ids, kept for the next session for the same reason.
-    private var spareEventIndex: NewEventIndex?
-    /// The last session's log rows' arrays, emptied (`LogBufferPool`).
-    private var spareLogBuffers = LogBufferPool()
+    /// The last session's memory, for the next (`takeSessionMemory`).
+    private var spareMemory = SessionMemory()
     /// `PRAGMA data_version` seen after our last commit; nil when nothing is cached.
     var dataVersion: Int64?
     /// The store's event-id hashes and execution-id hashes, loaded on first use; nil until then
@@ -77,10 +71,9 @@ struct WriterState {
         var written: [StoredExecution] = []
         swap(&written, &additions.written)
         remember(&written)
+        swap(&spareMemory, &additions.memory)
         // Kept up to the cache's size: a transaction that wrote more would hold its peak.
-        spareWritten = written.capacity <= capacity ? written : []
-        spareEventIndex = additions.eventIndex.take()
-        swap(&spareLogBuffers, &additions.logBuffers)
+        spareMemory.written = written.capacity <= capacity ? written : []
         var usageRows: [DailyUsageKey: UsageRowMembers] = [:]
         swap(&usageRows, &additions.usageRows)
         self.usageRows.remember(usageRows)
@@ -100,30 +93,12 @@ struct WriterState {
         if let count = known?.count, count > KnownHashes.capacity { known = nil }
     }
 
-    /// An empty array with room for a transaction's written snapshots, to be handed back full
-    /// in its `Additions`. Taken before the session copies this state, so that it is not shared.
-    mutating func takeWrittenBuffer() -> [StoredExecution] {
-        var buffer: [StoredExecution] = []
-        swap(&buffer, &spareWritten)
-        return buffer
-    }
-
-    /// The last session's log rows' arrays, for the next session; taken before the session copies
-    /// this state, like the others.
-    mutating func takeLogBuffers() -> LogBufferPool {
-        var pool = LogBufferPool()
-        swap(&pool, &spareLogBuffers)
-        return pool
-    }
-
-    /// An empty table of new event ids with room for `expected`: the last session's, emptied,
-    /// when it is large enough and not more than twice that.
-    mutating func takeEventIndex(expected: Int) -> NewEventIndex {
-        if var index = spareEventIndex.take(), index.capacity >= expected, index.capacity <= 2 * max(expected, 16) {
-            index.removeAll()
-            return index
-        }
-        return NewEventIndex(expected: expected)
+    /// The last session's memory, for the next session, which hands it back in its `Additions`.
+    /// Taken before the session copies this state, so that it is not shared.
+    mutating func takeSessionMemory() -> SessionMemory {
+        var memory = SessionMemory()
+        swap(&memory, &spareMemory)
+        return memory
     }
 
     /// Remembers what a transaction wrote, in the order written (by key, so the newest executions,
@@ -158,9 +133,7 @@ struct WriterState {
     mutating func forgetEverything() {
         recent = [:]
         older = [:]
-        spareWritten = []
-        spareEventIndex = nil
-        spareLogBuffers = LogBufferPool()
+        spareMemory = SessionMemory()
         dataVersion = nil
         knownEventIDs = nil
         knownExecutionIDs = nil

@@ -17,9 +17,8 @@ struct LogBufferPool {
     }
 
     /// Keeps an emptied array, unless the pool is full or the array too large to be worth keeping.
-    mutating func give(_ buffer: consuming [UInt8]) {
-        let kept = buffer
-        guard kept.isEmpty, kept.capacity > 0, kept.capacity <= Self.maximumCapacity, buffers.count < Self.maximumCount else { return }
-        buffers.append(kept)
+    mutating func give(_ buffer: [UInt8]) {
+        guard buffer.isEmpty, buffer.capacity > 0, buffer.capacity <= Self.maximumCapacity, buffers.count < Self.maximumCount else { return }
+        buffers.append(buffer)
     }
 }

@@ -68,13 +68,18 @@ struct RawStatement {
         }
     }
 
-    /// Binds a blob SQLite does not copy: the bytes must stay valid until the statement is reset
-    /// or rebound (as `bindBorrowed` for text).
-    func bindBorrowed(_ index: Int32, blob bytes: UnsafeRawBufferPointer) {
-        if let base = bytes.baseAddress, bytes.count > 0 {
-            _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)  // SQLITE_STATIC
-        } else {
-            _ = sqlite3_bind_zeroblob(handle, index, 0)
+    /// Executes with `blob` bound at `index` in place (SQLITE_STATIC: SQLite's copy of a
+    /// transaction's ~1 MB of packed event ids was new memory each time), then unbinds it, the
+    /// pointer being valid only during the call.
+    func execute(bindingBorrowed blob: [UInt8], at index: Int32) throws {
+        try blob.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)
+            } else {
+                _ = sqlite3_bind_zeroblob(handle, index, 0)
+            }
+            defer { bind(index, blob: nil) }
+            try execute()
         }
     }
 
