@@ -85,11 +85,7 @@ enum EventGroup {
             insert.bind(1, key)
             insert.bind(2, group.firstSeq)
             insert.bind(3, Int64(group.count))
-            try group.events.withUnsafeBufferPointer { events in
-                insert.bindBorrowed(4, events)
-                defer { insert.bind(4, nil as String?) }  // drop the borrowed pointer
-                try insert.execute()
-            }
+            try insert.execute(bindingBorrowed: group.events, at: 4, as: .text)
             group.events.removeAll(keepingCapacity: true)
             return group.events
         }

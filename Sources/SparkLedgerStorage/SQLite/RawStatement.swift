@@ -68,17 +68,22 @@ struct RawStatement {
         }
     }
 
-    /// Executes with `blob` bound at `index` in place (SQLITE_STATIC: SQLite's copy of a
-    /// transaction's ~1 MB of packed event ids was new memory each time), then unbinds it, the
-    /// pointer being valid only during the call.
-    func execute(bindingBorrowed blob: [UInt8], at index: Int32) throws {
-        try blob.withUnsafeBytes { bytes in
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)
-            } else {
-                _ = sqlite3_bind_zeroblob(handle, index, 0)
+    /// How `execute(bindingBorrowed:at:as:)` binds its bytes.
+    enum BorrowedValue {
+        case text
+        case blob
+    }
+
+    /// Executes with `bytes` bound at `index` in place (SQLITE_STATIC: no copy by SQLite — a log
+    /// row's ~2 KB, a transaction's ~1 MB of packed event ids, which were new memory each time),
+    /// then unbinds them, the pointer being valid only during the call.
+    func execute(bindingBorrowed bytes: [UInt8], at index: Int32, as value: BorrowedValue = .blob) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            switch value {
+            case .text: bindText(index, buffer, destructor: nil)
+            case .blob: bindBlob(index, UnsafeRawBufferPointer(buffer), destructor: nil)
             }
-            defer { bind(index, blob: nil) }
+            defer { sqlite3_bind_null(handle, index) }
             try execute()
         }
     }
@@ -88,12 +93,14 @@ struct RawStatement {
             sqlite3_bind_null(handle, index)
             return
         }
-        blob.withUnsafeBytes { bytes in
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), Self.transient)
-            } else {
-                _ = sqlite3_bind_zeroblob(handle, index, 0)  // an empty blob is not NULL
-            }
+        blob.withUnsafeBytes { bindBlob(index, $0, destructor: Self.transient) }
+    }
+
+    private func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer, destructor: sqlite3_destructor_type?) {
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), destructor)
+        } else {
+            _ = sqlite3_bind_zeroblob(handle, index, 0)  // an empty blob is not NULL
         }
     }
 
